@@ -1,0 +1,619 @@
+#include "SqliteReport.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#ifndef LEPTONSIM_VERSION
+#define LEPTONSIM_VERSION "unknown"
+#endif
+
+namespace leptonsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------
+// Thin RAII wrappers over the SQLite C API. Errors become std::runtime_error
+// carrying SQLite's message; the public functions add the file path.
+
+class SqliteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(sqlite3* db, const std::string& doing) {
+  throw SqliteError(fmt::format("{}: {}", doing, db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+class Database {
+ public:
+  Database(const std::string& path, int flags) {
+    const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw SqliteError(fmt::format("cannot open database {}: {}", path, message));
+    }
+    sqlite3_extended_result_codes(db_, 1);
+  }
+  ~Database() { sqlite3_close(db_); }
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  sqlite3* get() const { return db_; }
+
+  void exec(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+      const std::string message = error ? error : sqlite3_errmsg(db_);
+      sqlite3_free(error);
+      throw SqliteError(fmt::format("executing '{}': {}", sql, message));
+    }
+  }
+
+  // Closes and reports errors (the destructor cannot); all statements must be
+  // finalized first.
+  void close() {
+    if (sqlite3_close(db_) != SQLITE_OK) fail(db_, "closing database");
+    db_ = nullptr;
+  }
+
+  sqlite3* release() { return std::exchange(db_, nullptr); }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
+      fail(db, fmt::format("preparing '{}'", sql));
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // The text must stay alive until the next step() (SQLITE_STATIC).
+  void bind(int index, const std::string& text) {
+    check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                            SQLITE_STATIC));
+  }
+  // NaN is stored as NULL by SQLite.
+  void bind(int index, double value) { check(sqlite3_bind_double(stmt_, index, value)); }
+  void bind(int index, std::int64_t value) { check(sqlite3_bind_int64(stmt_, index, value)); }
+
+  // Runs a statement that returns no rows, then resets it for reuse.
+  // `describe()` names the operation in the error message; it is only called
+  // on failure, so hot loops pay nothing for it.
+  template <class Describe>
+  void run(Describe&& describe) {
+    const int rc = sqlite3_step(stmt_);
+    if (rc != SQLITE_DONE) {
+      std::string message = sqlite3_errmsg(db_);
+      sqlite3_reset(stmt_);
+      throw SqliteError(fmt::format("{}: {}", describe(), message));
+    }
+    sqlite3_reset(stmt_);
+  }
+
+  // Steps a query: true while rows come.
+  bool next_row() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, "reading rows");
+  }
+
+  std::string text(int column) const {
+    const auto* p = sqlite3_column_text(stmt_, column);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string();
+  }
+  double real(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL)
+      return std::numeric_limits<double>::quiet_NaN();
+    return sqlite3_column_double(stmt_, column);
+  }
+  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) fail(db_, "binding a value");
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------
+// Schema. Indexes are created after the bulk inserts (faster than maintaining
+// them row by row), inside the same transaction.
+
+constexpr const char* kCreateTables = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE runs (
+  run_id            INTEGER PRIMARY KEY,
+  scenario_name     TEXT NOT NULL,
+  scenario_hash     TEXT NOT NULL,
+  scenario_path     TEXT NOT NULL,
+  scenario_text     TEXT NOT NULL,
+  seed              INTEGER NOT NULL,
+  version           TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  simulated_seconds REAL,
+  started_at        TEXT NOT NULL,
+  wall_seconds      REAL
+);
+CREATE TABLE parameters (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (run_id, key)
+);
+CREATE TABLE summary (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  metric TEXT NOT NULL,
+  value  REAL,
+  unit   TEXT NOT NULL,
+  PRIMARY KEY (run_id, metric)
+);
+CREATE TABLE timeseries (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  t      REAL NOT NULL,
+  series TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  value  REAL
+);
+CREATE TABLE events (
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  t      REAL NOT NULL,
+  kind   TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE TABLE replicas (
+  run_id             INTEGER NOT NULL REFERENCES runs(run_id),
+  service            TEXT NOT NULL,
+  replica            INTEGER NOT NULL,
+  node               TEXT NOT NULL,
+  gpus               TEXT NOT NULL,
+  requests_completed INTEGER NOT NULL,
+  busy_fraction      REAL
+);
+)sql";
+
+constexpr const char* kCreateIndexes = R"sql(
+CREATE INDEX timeseries_by_series ON timeseries (run_id, series, entity, t);
+CREATE INDEX events_by_time ON events (run_id, t);
+CREATE INDEX replicas_by_service ON replicas (run_id, service, replica);
+)sql";
+
+void insert_run(Database& db, std::int64_t run_id, const RunResult& result) {
+  sqlite3* raw = db.get();
+  const RunRecord& r = result.run;
+  {
+    Statement s(raw,
+                "INSERT INTO runs (run_id, scenario_name, scenario_hash, scenario_path, "
+                "scenario_text, seed, version, status, simulated_seconds, started_at, "
+                "wall_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    s.bind(1, run_id);
+    s.bind(2, r.scenario_name);
+    s.bind(3, r.scenario_hash);
+    s.bind(4, r.scenario_path);
+    s.bind(5, r.scenario_text);
+    // Seeds >= 2^63 are stored as their two's-complement int64 (lossless).
+    s.bind(6, static_cast<std::int64_t>(r.seed));
+    s.bind(7, r.version);
+    s.bind(8, r.status);
+    s.bind(9, r.simulated_seconds);
+    s.bind(10, r.started_at);
+    s.bind(11, r.wall_seconds);
+    s.run([&] { return fmt::format("inserting run {}", run_id); });
+  }
+  {
+    Statement s(raw, "INSERT INTO parameters (run_id, key, value) VALUES (?1, ?2, ?3)");
+    s.bind(1, run_id);
+    for (const auto& parameter : result.parameters) {
+      s.bind(2, parameter.first);
+      s.bind(3, parameter.second);
+      s.run([&] {
+        return fmt::format("inserting parameter '{}' of run {}", parameter.first, run_id);
+      });
+    }
+  }
+  {
+    Statement s(raw, "INSERT INTO summary (run_id, metric, value, unit) VALUES (?1, ?2, ?3, ?4)");
+    s.bind(1, run_id);
+    for (const SummaryMetric& m : result.summary) {
+      s.bind(2, m.metric);
+      s.bind(3, m.value);
+      s.bind(4, m.unit);
+      s.run([&] {
+        return fmt::format("inserting summary metric '{}' of run {}", m.metric, run_id);
+      });
+    }
+  }
+  {
+    Statement s(raw,
+                "INSERT INTO timeseries (run_id, t, series, entity, value) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, run_id);
+    for (const TimeSeries& ts : result.timeseries) {
+      if (ts.t.size() != ts.value.size())
+        throw SqliteError(fmt::format(
+            "time series '{}' entity '{}' of run {} has {} times but {} values", ts.series,
+            ts.entity, run_id, ts.t.size(), ts.value.size()));
+      s.bind(3, ts.series);
+      s.bind(4, ts.entity);
+      for (std::size_t i = 0; i < ts.t.size(); ++i) {
+        s.bind(2, ts.t[i]);
+        s.bind(5, ts.value[i]);
+        s.run([&] {
+          return fmt::format("inserting point {} (t = {}) of time series '{}' entity '{}' of run {}",
+                             i, ts.t[i], ts.series, ts.entity, run_id);
+        });
+      }
+    }
+  }
+  {
+    Statement s(raw,
+                "INSERT INTO events (run_id, t, kind, entity, detail) VALUES (?1, ?2, ?3, ?4, ?5)");
+    s.bind(1, run_id);
+    for (std::size_t i = 0; i < result.events.size(); ++i) {
+      const Event& e = result.events[i];
+      s.bind(2, e.t);
+      s.bind(3, e.kind);
+      s.bind(4, e.entity);
+      s.bind(5, e.detail);
+      s.run([&] {
+        return fmt::format("inserting event {} ('{}' at t = {}) of run {}", i, e.kind, e.t, run_id);
+      });
+    }
+  }
+  {
+    Statement s(raw,
+                "INSERT INTO replicas (run_id, service, replica, node, gpus, requests_completed, "
+                "busy_fraction) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, run_id);
+    for (const ReplicaRecord& rep : result.replicas) {
+      s.bind(2, rep.service);
+      s.bind(3, static_cast<std::int64_t>(rep.replica));
+      s.bind(4, rep.node);
+      s.bind(5, rep.gpus);
+      s.bind(6, rep.requests_completed);
+      s.bind(7, rep.busy_fraction);
+      s.run([&] {
+        return fmt::format("inserting replica {} of service '{}' of run {}", rep.replica,
+                           rep.service, run_id);
+      });
+    }
+  }
+}
+
+void write_meta(Database& db, const ReportInfo& info) {
+  Statement s(db.get(), "INSERT INTO meta (key, value) VALUES (?1, ?2)");
+  const std::string generator = "leptonsim " + leptonsim_version();
+  const std::pair<const char*, const std::string*> fixed[] = {
+      {"schema_version", nullptr}, {"generator", &generator}, {"created_by", &info.created_by}};
+  const std::string schema_version = kReportSchemaVersion;
+  for (const auto& [key, value] : fixed) {
+    const std::string k = key;
+    s.bind(1, k);
+    s.bind(2, value ? *value : schema_version);
+    s.run([&] { return fmt::format("inserting meta '{}'", k); });
+  }
+  for (const auto& entry : info.extra_meta) {
+    s.bind(1, entry.first);
+    s.bind(2, entry.second);
+    s.run([&] { return fmt::format("inserting meta '{}'", entry.first); });
+  }
+}
+
+// Flushes a closed file to stable storage so that the rename never exposes a
+// file whose contents are still only in the page cache.
+void sync_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "opening " + path);
+  const int rc = ::fsync(fd);
+  const int saved_errno = errno;
+  ::close(fd);
+  if (rc != 0) throw std::system_error(saved_errno, std::generic_category(), "fsync " + path);
+}
+
+// Best effort: makes the rename itself durable.
+void sync_directory_of(const std::string& path) {
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+void remove_quietly(const std::string& path) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) fs::remove(path + suffix, ignored);
+}
+
+}  // namespace
+
+std::string leptonsim_version() { return LEPTONSIM_VERSION; }
+
+void write_report(const std::string& path, const std::vector<RunResult>& runs) {
+  write_report(path, runs, ReportInfo{});
+}
+
+void write_report(const std::string& path, const std::vector<RunResult>& runs,
+                  const ReportInfo& info) {
+  for (const char* reserved : {"schema_version", "generator", "created_by"})
+    if (info.extra_meta.count(reserved))
+      throw std::runtime_error(
+          fmt::format("cannot write report '{}': meta key '{}' is reserved", path, reserved));
+
+  {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+      throw std::runtime_error(fmt::format("cannot write report '{}': it is a directory", path));
+  }
+  const std::string tmp = fmt::format("{}.tmp-{}", path, static_cast<long>(::getpid()));
+  remove_quietly(tmp);  // a leftover of an earlier process that had our pid
+  try {
+    {
+      Database db(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX);
+      // Durability comes from fsync + rename below, not from SQLite's journal:
+      // on any failure the temporary file is deleted, never rolled back.
+      db.exec("PRAGMA journal_mode = OFF");
+      db.exec("PRAGMA synchronous = OFF");
+      db.exec("PRAGMA foreign_keys = ON");
+      db.exec("PRAGMA cache_size = -65536");  // 64 MiB
+      db.exec("BEGIN");
+      db.exec(kCreateTables);
+      write_meta(db, info);
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        insert_run(db, static_cast<std::int64_t>(i + 1), runs[i]);
+      db.exec(kCreateIndexes);
+      db.exec("COMMIT");
+      db.close();
+    }
+    sync_file(tmp);
+    fs::rename(tmp, path);  // atomic replacement on POSIX file systems
+  } catch (const std::exception& e) {
+    remove_quietly(tmp);
+    throw std::runtime_error(fmt::format("cannot write report '{}': {}", path, e.what()));
+  }
+  sync_directory_of(path);
+}
+
+// ---------------------------------------------------------------------------
+// ReportReader
+
+namespace {
+
+template <class F>
+auto with_context(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("report '{}': {}", path, e.what()));
+  }
+}
+
+std::string read_schema_version(sqlite3* db) {
+  Statement s(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!s.next_row()) throw SqliteError("meta has no schema_version");
+  return s.text(0);
+}
+
+}  // namespace
+
+ReportReader::ReportReader(const std::string& path) : path_(path) {
+  with_context(path_, [&] {
+    if (!fs::is_regular_file(path_)) throw SqliteError("no such file");
+    Database db(path_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX);
+    db_ = db.release();
+    return 0;
+  });
+  std::string version;
+  try {
+    version = read_schema_version(db_);
+  } catch (const std::exception& e) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error(
+        fmt::format("report '{}': not a leptonsim report ({})", path_, e.what()));
+  }
+  if (version != kReportSchemaVersion) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error(fmt::format(
+        "report '{}': unsupported schema_version '{}' (this build reads '{}')", path_, version,
+        kReportSchemaVersion));
+  }
+}
+
+ReportReader::~ReportReader() { sqlite3_close(db_); }
+
+ReportReader::ReportReader(ReportReader&& other) noexcept
+    : path_(std::move(other.path_)), db_(std::exchange(other.db_, nullptr)) {}
+
+ReportReader& ReportReader::operator=(ReportReader&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close(db_);
+    path_ = std::move(other.path_);
+    db_ = std::exchange(other.db_, nullptr);
+  }
+  return *this;
+}
+
+std::string ReportReader::schema_version() const {
+  return with_context(path_, [&] { return read_schema_version(db_); });
+}
+
+std::map<std::string, std::string> ReportReader::meta() const {
+  return with_context(path_, [&] {
+    std::map<std::string, std::string> out;
+    Statement s(db_, "SELECT key, value FROM meta");
+    while (s.next_row()) out[s.text(0)] = s.text(1);
+    return out;
+  });
+}
+
+std::vector<std::int64_t> ReportReader::run_ids() const {
+  return with_context(path_, [&] {
+    std::vector<std::int64_t> out;
+    Statement s(db_, "SELECT run_id FROM runs ORDER BY run_id");
+    while (s.next_row()) out.push_back(s.integer(0));
+    return out;
+  });
+}
+
+RunRecord ReportReader::run(std::int64_t run_id) const {
+  return with_context(path_, [&] {
+    Statement s(db_,
+                "SELECT scenario_name, scenario_hash, scenario_path, scenario_text, seed, version, "
+                "status, simulated_seconds, started_at, wall_seconds FROM runs WHERE run_id = ?1");
+    s.bind(1, run_id);
+    if (!s.next_row()) throw SqliteError(fmt::format("no run with run_id {}", run_id));
+    RunRecord r;
+    r.scenario_name = s.text(0);
+    r.scenario_hash = s.text(1);
+    r.scenario_path = s.text(2);
+    r.scenario_text = s.text(3);
+    r.seed = static_cast<std::uint64_t>(s.integer(4));
+    r.version = s.text(5);
+    r.status = s.text(6);
+    r.simulated_seconds = s.real(7);
+    r.started_at = s.text(8);
+    r.wall_seconds = s.real(9);
+    return r;
+  });
+}
+
+std::map<std::string, double> ReportReader::summary(std::int64_t run_id) const {
+  run(run_id);  // throws for an unknown run
+  return with_context(path_, [&] {
+    std::map<std::string, double> out;
+    Statement s(db_, "SELECT metric, value FROM summary WHERE run_id = ?1");
+    s.bind(1, run_id);
+    while (s.next_row()) out[s.text(0)] = s.real(1);
+    return out;
+  });
+}
+
+std::map<std::string, std::string> ReportReader::summary_units(std::int64_t run_id) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    std::map<std::string, std::string> out;
+    Statement s(db_, "SELECT metric, unit FROM summary WHERE run_id = ?1");
+    s.bind(1, run_id);
+    while (s.next_row()) out[s.text(0)] = s.text(1);
+    return out;
+  });
+}
+
+std::map<std::string, std::string> ReportReader::parameters(std::int64_t run_id) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    std::map<std::string, std::string> out;
+    Statement s(db_, "SELECT key, value FROM parameters WHERE run_id = ?1");
+    s.bind(1, run_id);
+    while (s.next_row()) out[s.text(0)] = s.text(1);
+    return out;
+  });
+}
+
+TimeSeries ReportReader::timeseries(std::int64_t run_id, const std::string& series,
+                                    const std::string& entity) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    TimeSeries ts;
+    ts.series = series;
+    ts.entity = entity;
+    Statement s(db_,
+                "SELECT t, value FROM timeseries WHERE run_id = ?1 AND series = ?2 AND "
+                "entity = ?3 ORDER BY rowid");
+    s.bind(1, run_id);
+    s.bind(2, series);
+    s.bind(3, entity);
+    while (s.next_row()) {
+      ts.t.push_back(s.real(0));
+      ts.value.push_back(s.real(1));
+    }
+    return ts;
+  });
+}
+
+RunResult ReportReader::load(std::int64_t run_id) const {
+  RunResult result;
+  result.run = run(run_id);
+  result.parameters = parameters(run_id);
+  return with_context(path_, [&] {
+    {
+      Statement s(db_, "SELECT metric, value, unit FROM summary WHERE run_id = ?1 ORDER BY rowid");
+      s.bind(1, run_id);
+      while (s.next_row()) result.summary.push_back({s.text(0), s.real(1), s.text(2)});
+    }
+    {
+      // Rows of one series were written contiguously: consecutive rows with the
+      // same (series, entity) form one TimeSeries.
+      Statement s(db_,
+                  "SELECT series, entity, t, value FROM timeseries WHERE run_id = ?1 ORDER BY rowid");
+      s.bind(1, run_id);
+      while (s.next_row()) {
+        std::string series = s.text(0);
+        std::string entity = s.text(1);
+        if (result.timeseries.empty() || result.timeseries.back().series != series ||
+            result.timeseries.back().entity != entity) {
+          TimeSeries ts;
+          ts.series = std::move(series);
+          ts.entity = std::move(entity);
+          result.timeseries.push_back(std::move(ts));
+        }
+        result.timeseries.back().t.push_back(s.real(2));
+        result.timeseries.back().value.push_back(s.real(3));
+      }
+    }
+    {
+      Statement s(db_,
+                  "SELECT t, kind, entity, detail FROM events WHERE run_id = ?1 ORDER BY rowid");
+      s.bind(1, run_id);
+      while (s.next_row()) result.events.push_back({s.real(0), s.text(1), s.text(2), s.text(3)});
+    }
+    {
+      Statement s(db_,
+                  "SELECT service, replica, node, gpus, requests_completed, busy_fraction "
+                  "FROM replicas WHERE run_id = ?1 ORDER BY rowid");
+      s.bind(1, run_id);
+      while (s.next_row()) {
+        ReplicaRecord rep;
+        rep.service = s.text(0);
+        rep.replica = static_cast<int>(s.integer(1));
+        rep.node = s.text(2);
+        rep.gpus = s.text(3);
+        rep.requests_completed = s.integer(4);
+        rep.busy_fraction = s.real(5);
+        result.replicas.push_back(std::move(rep));
+      }
+    }
+    return result;
+  });
+}
+
+}  // namespace leptonsim

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the benchmarks of the foundation issue and prints medians.
+#   bench/run_benchmarks.sh [path/to/leptonsim] [repetitions]
+# Figures: wall seconds of the whole process, simulation wall seconds (from the
+# report), simulated requests per wall second, and peak resident memory.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+bin="${1:-$here/../build/bin/leptonsim}"
+reps="${2:-5}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+bench() {
+  local name="$1" scenario="$2"
+  : > "$work/$name.wall"; : > "$work/$name.rss"; : > "$work/$name.simwall"; : > "$work/$name.rate"
+  for i in $(seq "$reps"); do
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$bin" run "$scenario" -o "$work/$name.db" --progress none -q
+    read -r wall rss < "$work/time.txt"
+    echo "$wall" >> "$work/$name.wall"
+    echo "$rss" >> "$work/$name.rss"
+    simwall=$(sqlite3 "$work/$name.db" 'select wall_seconds from runs')
+    completed=$(sqlite3 "$work/$name.db" "select sum(value) from summary where metric like 'service.%.requests_completed'")
+    echo "$simwall" >> "$work/$name.simwall"
+    awk -v c="$completed" -v w="$simwall" 'BEGIN {printf "%.0f\n", c / w}' >> "$work/$name.rate"
+  done
+  printf '%-22s median of %d: process %6.2f s, simulation %6.2f s, %10.0f requests/s, peak RSS %6.1f MB\n' \
+    "$name" "$reps" "$(median < "$work/$name.wall")" "$(median < "$work/$name.simwall")" \
+    "$(median < "$work/$name.rate")" "$(median < "$work/$name.rss" | awk '{print $1 / 1024}')"
+}
+
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+bench mmc64-1m "$here/mmc64-1m.yaml"
+bench platform-2048x8 "$here/platform-2048x8.yaml"
+echo "targets: mmc64-1m >= 500000 requests/s and < 200 MB; platform-2048x8 < 5 s and < 1024 MB"

@@ -1,0 +1,18 @@
+// Every policy registry, filled once by explicit registration.
+#pragma once
+
+#include "load_balancing/LoadBalancer.hpp"
+
+namespace leptonsim {
+
+struct PolicyRegistries {
+  LoadBalancerRegistry load_balancers{"load_balancer"};
+};
+
+// The registries with every built-in policy registered (built on first use).
+const PolicyRegistries& policy_registries();
+
+// All policies of all kinds, in kind then name order (for `leptonsim policies`).
+std::vector<PolicyInfo> all_policy_infos();
+
+}  // namespace leptonsim

@@ -1,0 +1,324 @@
+// HardwareCatalog: parsing of data/gpus.yaml and data/node_shapes.yaml.
+//
+// The catalogue has its own tiny unit parser for the few units it uses (FLOPS,
+// bytes, bytes or bits per second, watts, dollars per hour). The scenario loader
+// has the general one; keeping a private copy here avoids a dependency from the
+// catalogue library on the scenario library (which depends on the catalogue).
+#include "catalog/HardwareCatalog.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+
+namespace leptonsim {
+namespace {
+
+enum class Dimension { flops, bytes, bandwidth, power, price };
+
+struct UnitSuffix {
+  std::string_view suffix;
+  Dimension dimension;
+  double factor;  // multiplier to the SI base unit (FLOP/s, byte, byte/s, W)
+};
+
+// Case matters: "B" is a byte and "b" a bit (Gbps = 10^9 bits/s = 1.25e8 bytes/s).
+constexpr UnitSuffix kUnitSuffixes[] = {
+    {"FLOPS", Dimension::flops, 1.0},           {"kFLOPS", Dimension::flops, 1e3},
+    {"MFLOPS", Dimension::flops, 1e6},          {"GFLOPS", Dimension::flops, 1e9},
+    {"TFLOPS", Dimension::flops, 1e12},         {"PFLOPS", Dimension::flops, 1e15},
+    {"B", Dimension::bytes, 1.0},               {"kB", Dimension::bytes, 1e3},
+    {"MB", Dimension::bytes, 1e6},              {"GB", Dimension::bytes, 1e9},
+    {"TB", Dimension::bytes, 1e12},             {"KiB", Dimension::bytes, 1024.0},
+    {"MiB", Dimension::bytes, 1048576.0},       {"GiB", Dimension::bytes, 1073741824.0},
+    {"TiB", Dimension::bytes, 1099511627776.0}, {"Bps", Dimension::bandwidth, 1.0},
+    {"kBps", Dimension::bandwidth, 1e3},        {"MBps", Dimension::bandwidth, 1e6},
+    {"GBps", Dimension::bandwidth, 1e9},        {"TBps", Dimension::bandwidth, 1e12},
+    {"bps", Dimension::bandwidth, 1.0 / 8},     {"kbps", Dimension::bandwidth, 1e3 / 8},
+    {"Mbps", Dimension::bandwidth, 1e6 / 8},    {"Gbps", Dimension::bandwidth, 1e9 / 8},
+    {"Tbps", Dimension::bandwidth, 1e12 / 8},   {"W", Dimension::power, 1.0},
+    {"kW", Dimension::power, 1e3},
+};
+
+const char* expectation(Dimension dimension) {
+  switch (dimension) {
+    case Dimension::flops: return "a FLOP rate such as 989TFLOPS";
+    case Dimension::bytes: return "a size such as 80GB or 80GiB";
+    case Dimension::bandwidth: return "a bandwidth such as 450GBps or 400Gbps";
+    case Dimension::power: return "a power such as 700W";
+    case Dimension::price: return "a price per hour such as $98.32/h";
+  }
+  return "a quantity";
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+// Parses a leading non-negative finite number; returns the rest in `rest`.
+std::optional<double> parse_leading_number(std::string_view text, std::string_view& rest) {
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || !std::isfinite(value) || value < 0.0) return std::nullopt;
+  rest = trim(std::string_view(end, static_cast<std::size_t>(text.data() + text.size() - end)));
+  return value;
+}
+
+// "989TFLOPS", "80GiB", "3.35TBps", "400Gbps", "700W", "$98.32/h" -> SI value.
+std::optional<double> parse_quantity(std::string_view text, Dimension dimension) {
+  text = trim(text);
+  std::string_view rest;
+  if (dimension == Dimension::price) {
+    if (text.empty() || text.front() != '$') return std::nullopt;
+    const auto value = parse_leading_number(text.substr(1), rest);
+    if (!value || rest != "/h") return std::nullopt;
+    return value;
+  }
+  const auto value = parse_leading_number(text, rest);
+  if (!value) return std::nullopt;
+  for (const auto& unit : kUnitSuffixes) {
+    if (unit.suffix == rest && unit.dimension == dimension) return *value * unit.factor;
+  }
+  return std::nullopt;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Reads one catalogue file and collects every error it finds, each as "file:line:column: message".
+class CatalogFileReader {
+public:
+  explicit CatalogFileReader(std::string file_name) : file_name_(std::move(file_name)) {}
+
+  void error(const YAML::Mark& mark, const std::string& message) {
+    if (mark.is_null()) {
+      errors_.push_back(fmt::format("{}: {}", file_name_, message));
+    } else {
+      errors_.push_back(fmt::format("{}:{}:{}: {}", file_name_, mark.line + 1, mark.column + 1, message));
+    }
+  }
+  const std::vector<std::string>& errors() const { return errors_; }
+  std::size_t error_count() const { return errors_.size(); }
+
+  // Loads the document and returns the list under `top_key`, or an undefined node after an error.
+  YAML::Node load_list(const std::string& text, const std::string& top_key) {
+    YAML::Node loaded;
+    try {
+      loaded = YAML::Load(text);
+    } catch (const YAML::Exception& exception) {
+      error(exception.mark, exception.msg);
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    const YAML::Node document = loaded;  // const: operator[] must not insert keys
+    if (!document.IsMap() || !document[top_key]) {
+      error(document.Mark(), fmt::format("expected a map with the key '{}'", top_key));
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    for (const auto& entry : document) {
+      const auto key = entry.first.Scalar();
+      if (key != top_key) error(entry.first.Mark(), fmt::format("unknown key '{}' (expected only '{}')", key, top_key));
+    }
+    YAML::Node list = document[top_key];
+    if (!list.IsSequence()) {
+      error(list.Mark(), fmt::format("'{}' must be a list", top_key));
+      return YAML::Node(YAML::NodeType::Undefined);
+    }
+    return list;
+  }
+
+  // Checks that `entry` is a map whose keys are all in `valid` and has every one of
+  // them (all are required). Returns false only when `entry` is not a map.
+  bool check_keys(const YAML::Node& entry, const std::string& path, const std::vector<std::string>& valid) {
+    if (!entry.IsMap()) {
+      error(entry.Mark(), fmt::format("{}: expected a map", path));
+      return false;
+    }
+    for (const auto& item : entry) {
+      const auto key = item.first.Scalar();
+      if (std::find(valid.begin(), valid.end(), key) != valid.end()) continue;
+      std::string hint;
+      for (const auto& candidate : valid) {
+        if (edit_distance(key, candidate) <= 2) {
+          hint = fmt::format(" (did you mean '{}'?)", candidate);
+          break;
+        }
+      }
+      error(item.first.Mark(),
+            fmt::format("{}: unknown key '{}'{}; valid keys: {}", path, key, hint, fmt::join(valid, ", ")));
+    }
+    for (const auto& key : valid) {
+      if (!entry[key]) error(entry.Mark(), fmt::format("{}: missing required key '{}'", path, key));
+    }
+    return true;
+  }
+
+  std::string read_name(const YAML::Node& entry, const std::string& path, const std::string& key) {
+    const YAML::Node node = entry[key];
+    if (!node) return {};
+    if (!node.IsScalar() || node.Scalar().empty()) {
+      error(node.Mark(), fmt::format("{}.{}: expected a non-empty name", path, key));
+      return {};
+    }
+    return node.Scalar();
+  }
+
+  double read_quantity(const YAML::Node& entry, const std::string& path, const std::string& key,
+                       Dimension dimension, bool zero_allowed) {
+    const YAML::Node node = entry[key];
+    if (!node) return 0.0;
+    if (zero_allowed && dimension != Dimension::price && node.IsScalar() && trim(node.Scalar()) == "0") return 0.0;
+    const auto value = node.IsScalar() ? parse_quantity(node.Scalar(), dimension) : std::nullopt;
+    if (!value) {
+      error(node.Mark(), fmt::format("{}.{}: expected {}, got '{}'", path, key, expectation(dimension),
+                                     node.IsScalar() ? node.Scalar() : std::string("(not a scalar)")));
+      return 0.0;
+    }
+    if (!zero_allowed && *value <= 0.0) {
+      error(node.Mark(), fmt::format("{}.{}: must be greater than zero, got '{}'", path, key, node.Scalar()));
+    }
+    return *value;
+  }
+
+  int read_positive_int(const YAML::Node& entry, const std::string& path, const std::string& key) {
+    const YAML::Node node = entry[key];
+    if (!node) return 0;
+    int value = 0;
+    if (node.IsScalar()) {
+      const std::string& text = node.Scalar();
+      const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (status == std::errc() && end == text.data() + text.size() && value > 0) return value;
+    }
+    error(node.Mark(), fmt::format("{}.{}: expected a positive integer, got '{}'", path, key,
+                                   node.IsScalar() ? node.Scalar() : std::string("(not a scalar)")));
+    return 0;
+  }
+
+private:
+  std::string file_name_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+HardwareCatalog HardwareCatalog::parse(const std::string& gpus_yaml, const std::string& gpus_name,
+                                       const std::string& node_shapes_yaml, const std::string& node_shapes_name) {
+  HardwareCatalog catalog;
+  // Every name an entry declares, valid or not, so that one bad entry does not also
+  // show up as an unknown reference or hide a duplicate. Any error throws at the end.
+  std::set<std::string> declared_gpus;
+  std::set<std::string> declared_shapes;
+
+  CatalogFileReader gpu_reader(gpus_name);
+  const YAML::Node gpu_list = gpu_reader.load_list(gpus_yaml, "gpus");
+  if (gpu_list.IsSequence()) {
+    static const std::vector<std::string> kGpuKeys = {"name",   "dense_bf16", "memory",   "memory_bandwidth",
+                                                      "nvlink", "idle_power", "max_power"};
+    for (std::size_t i = 0; i < gpu_list.size(); ++i) {
+      const YAML::Node entry = gpu_list[i];
+      const std::string path = fmt::format("gpus[{}]", i);
+      if (!gpu_reader.check_keys(entry, path, kGpuKeys)) continue;
+      GpuType gpu;
+      gpu.name = gpu_reader.read_name(entry, path, "name");
+      gpu.dense_bf16_flops = gpu_reader.read_quantity(entry, path, "dense_bf16", Dimension::flops, false);
+      gpu.memory_bytes = gpu_reader.read_quantity(entry, path, "memory", Dimension::bytes, false);
+      gpu.memory_bandwidth = gpu_reader.read_quantity(entry, path, "memory_bandwidth", Dimension::bandwidth, false);
+      gpu.nvlink_bandwidth = gpu_reader.read_quantity(entry, path, "nvlink", Dimension::bandwidth, true);
+      gpu.idle_power_watts = gpu_reader.read_quantity(entry, path, "idle_power", Dimension::power, true);
+      gpu.max_power_watts = gpu_reader.read_quantity(entry, path, "max_power", Dimension::power, false);
+      if (gpu.idle_power_watts > gpu.max_power_watts && gpu.max_power_watts > 0.0) {
+        gpu_reader.error(entry["idle_power"].Mark(),
+                         fmt::format("{}.idle_power: must not exceed max_power", path));
+      }
+      if (gpu.name.empty()) continue;
+      if (!declared_gpus.insert(gpu.name).second) {
+        gpu_reader.error(entry["name"].Mark(), fmt::format("{}.name: duplicate GPU type '{}'", path, gpu.name));
+        continue;
+      }
+      catalog.put_gpu(std::move(gpu));
+    }
+  }
+
+  CatalogFileReader shape_reader(node_shapes_name);
+  const YAML::Node shape_list = shape_reader.load_list(node_shapes_yaml, "node_shapes");
+  if (shape_list.IsSequence()) {
+    static const std::vector<std::string> kShapeKeys = {"name", "gpu", "gpus", "cpu_cores",
+                                                        "cpu",  "nic", "pcie", "price"};
+    for (std::size_t i = 0; i < shape_list.size(); ++i) {
+      const YAML::Node entry = shape_list[i];
+      const std::string path = fmt::format("node_shapes[{}]", i);
+      if (!shape_reader.check_keys(entry, path, kShapeKeys)) continue;
+      NodeShape shape;
+      shape.name = shape_reader.read_name(entry, path, "name");
+      shape.gpu_type = shape_reader.read_name(entry, path, "gpu");
+      shape.gpus = shape_reader.read_positive_int(entry, path, "gpus");
+      shape.cpu_cores = shape_reader.read_positive_int(entry, path, "cpu_cores");
+      shape.cpu_flops = shape_reader.read_quantity(entry, path, "cpu", Dimension::flops, true);
+      shape.nic_bandwidth = shape_reader.read_quantity(entry, path, "nic", Dimension::bandwidth, false);
+      shape.pcie_bandwidth = shape_reader.read_quantity(entry, path, "pcie", Dimension::bandwidth, false);
+      shape.price_per_hour = shape_reader.read_quantity(entry, path, "price", Dimension::price, true);
+      if (!shape.gpu_type.empty() && declared_gpus.count(shape.gpu_type) == 0) {
+        shape_reader.error(entry["gpu"].Mark(),
+                           fmt::format("{}.gpu: unknown GPU type '{}' (known in {}: {})", path, shape.gpu_type,
+                                       gpus_name, fmt::join(declared_gpus, ", ")));
+      }
+      if (shape.name.empty()) continue;
+      if (!declared_shapes.insert(shape.name).second) {
+        shape_reader.error(entry["name"].Mark(),
+                           fmt::format("{}.name: duplicate node shape '{}'", path, shape.name));
+        continue;
+      }
+      catalog.put_node_shape(std::move(shape));
+    }
+  }
+
+  std::vector<std::string> errors = gpu_reader.errors();
+  errors.insert(errors.end(), shape_reader.errors().begin(), shape_reader.errors().end());
+  if (!errors.empty()) throw std::runtime_error(fmt::format("{}", fmt::join(errors, "\n")));
+  return catalog;
+}
+
+const GpuType* HardwareCatalog::find_gpu(const std::string& name) const {
+  const auto found = gpus_.find(name);
+  return found == gpus_.end() ? nullptr : &found->second;
+}
+
+const NodeShape* HardwareCatalog::find_node_shape(const std::string& name) const {
+  const auto found = node_shapes_.find(name);
+  return found == node_shapes_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> HardwareCatalog::gpu_names() const {
+  std::vector<std::string> names;
+  names.reserve(gpus_.size());
+  for (const auto& [name, gpu] : gpus_) names.push_back(name);
+  return names;
+}
+
+std::vector<std::string> HardwareCatalog::node_shape_names() const {
+  std::vector<std::string> names;
+  names.reserve(node_shapes_.size());
+  for (const auto& [name, shape] : node_shapes_) names.push_back(name);
+  return names;
+}
+
+}  // namespace leptonsim

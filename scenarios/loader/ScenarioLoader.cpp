@@ -1,0 +1,1194 @@
+#include "ScenarioLoader.hpp"
+
+#include "ScenarioSchema.hpp"
+#include "TextDistance.hpp"
+#include "Units.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <numeric>
+#include <set>
+#include <sstream>
+#include <utility>
+
+namespace leptonsim {
+
+// ---------------------------------------------------------------------------
+// Issues
+
+std::string ScenarioIssue::to_string() const {
+  std::string out = file;
+  if (line > 0) {
+    out += fmt::format(":{}", line);
+    if (column > 0) out += fmt::format(":{}", column);
+  }
+  out += ": ";
+  if (!key_path.empty()) out += key_path + ": ";
+  out += message;
+  return out;
+}
+
+namespace {
+
+std::string join_issues(const std::vector<ScenarioIssue>& issues) {
+  std::string text;
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (i > 0) text += '\n';
+    text += issues[i].to_string();
+  }
+  return text;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
+    : std::runtime_error(join_issues(issues)), issues_(std::move(issues)) {}
+
+namespace {
+
+constexpr const char* set_file_name = "--set";
+
+// One applied --set override, to attribute problems in its value to the command line.
+struct AppliedOverride {
+  int number = 0;                // 1-based position among the overrides
+  std::string key_path;          // concrete key path, e.g. "services[0].replicas"
+  std::size_t value_offset = 0;  // offset of the value in the override string
+};
+
+std::string backticked(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += "`" + items[i] + "`";
+  }
+  return out;
+}
+
+// "; did you mean `x`?" or "; valid X: a, b, c".
+std::string suggestion_text(const std::string& word, const std::vector<std::string>& candidates,
+                            const std::string& what) {
+  if (candidates.empty()) return fmt::format("; there are no {}", what);
+  if (const auto match = closest_match(word, candidates))
+    return fmt::format("; did you mean `{}`? (valid {}: {})", *match, what, backticked(candidates));
+  return fmt::format("; valid {}: {}", what, backticked(candidates));
+}
+
+std::string node_kind(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return fmt::format("`{}`", node.Scalar());
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Undefined: return "nothing";
+  }
+  return "nothing";
+}
+
+class Diagnostics {
+public:
+  explicit Diagnostics(std::string file) : file_(std::move(file)) {}
+
+  void at(const YAML::Mark& mark, std::string key_path, std::string message) {
+    ScenarioIssue issue;
+    issue.file = file_;
+    // Nodes made by the loader (an empty document, maps created by --set) have no
+    // position: they are reported at the start.
+    issue.line = mark.is_null() ? 1 : mark.line + 1;
+    issue.column = mark.is_null() ? 1 : mark.column + 1;
+    issue.key_path = std::move(key_path);
+    issue.message = std::move(message);
+    issues_.push_back(std::move(issue));
+  }
+
+  void at_set(int number, std::size_t column, std::string key_path, std::string message) {
+    ScenarioIssue issue;
+    issue.file = set_file_name;
+    issue.line = number;
+    issue.column = static_cast<int>(column);
+    issue.key_path = std::move(key_path);
+    issue.message = std::move(message);
+    issues_.push_back(std::move(issue));
+  }
+
+  bool empty() const { return issues_.empty(); }
+
+  // Moves problems inside --set values to the command line, then sorts by position.
+  std::vector<ScenarioIssue> finish(const std::vector<AppliedOverride>& overrides) {
+    for (auto& issue : issues_) {
+      if (issue.file != file_ || issue.key_path.empty()) continue;
+      for (auto it = overrides.rbegin(); it != overrides.rend(); ++it) {
+        const std::string& path = it->key_path;
+        const bool inside = issue.key_path == path ||
+                            (issue.key_path.size() > path.size() &&
+                             issue.key_path.compare(0, path.size(), path) == 0 &&
+                             (issue.key_path[path.size()] == '.' || issue.key_path[path.size()] == '['));
+        if (!inside) continue;
+        issue.file = set_file_name;
+        issue.column = static_cast<int>(it->value_offset) + std::max(issue.line == 1 ? issue.column : 1, 1);
+        issue.line = it->number;
+        break;
+      }
+    }
+    std::stable_sort(issues_.begin(), issues_.end(), [&](const ScenarioIssue& a, const ScenarioIssue& b) {
+      const bool a_set = a.file == set_file_name, b_set = b.file == set_file_name;
+      if (a_set != b_set) return !a_set;
+      if (a.line != b.line) return a.line < b.line;
+      return a.column < b.column;
+    });
+    return std::move(issues_);
+  }
+
+private:
+  std::string file_;
+  std::vector<ScenarioIssue> issues_;
+};
+
+// ---------------------------------------------------------------------------
+// Small YAML helpers (all const: never create nodes by looking them up).
+
+// The value under `key`, or an undefined node when `map` is not a map or has no such key.
+YAML::Node lookup(const YAML::Node& map, std::string_view key) {
+  if (map.IsMap())
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
+bool has_key(const YAML::Node& map, std::string_view key) { return lookup(map, key).IsDefined(); }
+
+// Where to point at for `key` of `map`: its value, else the key, else the map itself.
+YAML::Mark mark_of(const YAML::Node& map, std::string_view key) {
+  if (map.IsMap()) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == key) {
+        if (it->second.IsDefined() && !it->second.IsNull()) return it->second.Mark();
+        return it->first.Mark();
+      }
+    }
+  }
+  return map.Mark();
+}
+
+YAML::Mark key_mark_of(const YAML::Node& map, std::string_view key) {
+  if (map.IsMap())
+    for (auto it = map.begin(); it != map.end(); ++it)
+      if (it->first.IsScalar() && it->first.Scalar() == key) return it->first.Mark();
+  return map.Mark();
+}
+
+std::string index_path(const std::string& path, std::size_t index) { return fmt::format("{}[{}]", path, index); }
+
+std::optional<long long> parse_integer(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return std::nullopt;
+  long long value = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (status != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<unsigned long long> parse_unsigned(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty() || text.front() == '-') return std::nullopt;
+  unsigned long long value = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (status != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// The error for `value` outside the entry's range, or "".
+std::string range_error(const SchemaEntry& entry, double value, const std::string& written) {
+  const bool below = entry.min && (entry.min_exclusive ? value <= *entry.min : value < *entry.min);
+  const bool above = entry.max && value > *entry.max;
+  if (!below && !above) return "";
+  std::string what = "a number";
+  if (entry.type == ValueType::integer) what = "an integer";
+  if (entry.quantity != QuantityKind::number && entry.type != ValueType::integer)
+    what = fmt::format("a {}", quantity_kind_name(entry.quantity));
+  return fmt::format("expected {} {}, got `{}`", what, describe_range(entry), written);
+}
+
+// Checks one scalar against its entry; returns "" when it is valid.
+std::string scalar_error(const SchemaEntry& entry, const std::string& text) {
+  switch (entry.type) {
+    case ValueType::string:
+      return text.empty() ? "expected a non-empty string" : "";
+    case ValueType::choice: {
+      if (std::find(entry.choices.begin(), entry.choices.end(), text) != entry.choices.end()) return "";
+      return fmt::format("expected {}, got `{}`{}", describe_expected(entry), text,
+                         closest_match(text, entry.choices) ? fmt::format("; did you mean `{}`?", *closest_match(text, entry.choices)) : "");
+    }
+    case ValueType::integer: {
+      if (entry.wide_integer) {
+        if (!parse_unsigned(text))
+          return fmt::format("expected a non-negative integer (up to 18446744073709551615), got `{}`", text);
+        return "";
+      }
+      const auto value = parse_integer(text);
+      if (!value) return fmt::format("expected {}, got `{}`", describe_expected(entry), text);
+      if (*value > INT_MAX || *value < INT_MIN) return fmt::format("integer `{}` is too large", text);
+      return range_error(entry, static_cast<double>(*value), text);
+    }
+    case ValueType::quantity:
+    case ValueType::distribution: {
+      const QuantityResult result = try_parse_quantity(entry.quantity, text);
+      if (!result.ok()) return result.error;
+      return range_error(entry, result.value, text);
+    }
+    case ValueType::map:
+    case ValueType::list:
+      return "";
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------
+// Schema validation: structure, unknown keys, types, units, ranges.
+
+const std::vector<std::string> distribution_forms = {"deterministic", "exponential", "lognormal"};
+
+class SchemaValidator {
+public:
+  explicit SchemaValidator(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
+
+  void check_document(const YAML::Node& root) {
+    if (root.IsNull() || !root.IsDefined()) {
+      check_map(YAML::Node(YAML::NodeType::Map), "", "", YAML::Mark());
+      return;
+    }
+    if (!root.IsMap()) {
+      diagnostics_.at(root.Mark(), "", fmt::format("expected a map of scenario keys ({}) at the top level, got {}",
+                                                   backticked(schema_child_keys("")), node_kind(root)));
+      return;
+    }
+    check_map(root, "", "", root.Mark());
+  }
+
+private:
+  void check_map(const YAML::Node& node, const std::string& pattern, const std::string& path,
+                 const YAML::Mark& where) {
+    std::map<std::string, int> first_line;
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        const YAML::Node key = it->first;
+        const YAML::Node value = it->second;
+        if (!key.IsScalar()) {
+          diagnostics_.at(key.Mark(), path, "keys must be plain names");
+          continue;
+        }
+        const std::string name = key.Scalar();
+        const std::string child_path = join_key_path(path, name);
+        if (auto [seen, inserted] = first_line.emplace(name, key.Mark().line + 1); !inserted) {
+          diagnostics_.at(key.Mark(), child_path,
+                          fmt::format("duplicate key `{}` (first given on line {})", name, seen->second));
+          continue;
+        }
+        const SchemaEntry* entry = find_schema_entry(join_key_path(pattern, name));
+        if (entry == nullptr) {
+          diagnostics_.at(key.Mark(), child_path,
+                          fmt::format("unknown key `{}`{}", name,
+                                      suggestion_text(name, schema_child_keys(pattern),
+                                                      path.empty() ? "top-level keys" : "keys here")));
+          continue;
+        }
+        check_value(value, value.IsNull() ? key.Mark() : value.Mark(), *entry, child_path);
+      }
+    }
+    for (const auto& entry : scenario_schema()) {
+      if (entry.required && entry.parent() == pattern && !has_key(node, entry.key())) {
+        diagnostics_.at(where, join_key_path(path, entry.key()),
+                        fmt::format("missing required key `{}` ({})", entry.key(), describe_expected(entry)));
+      }
+    }
+  }
+
+  void check_value(const YAML::Node& value, const YAML::Mark& mark, const SchemaEntry& entry,
+                   const std::string& path) {
+    switch (entry.type) {
+      case ValueType::map:
+        if (value.IsNull()) {
+          check_map(YAML::Node(YAML::NodeType::Map), entry.path, path, mark);
+        } else if (!value.IsMap()) {
+          diagnostics_.at(mark, path, fmt::format("expected {}, got {}", describe_expected(entry), node_kind(value)));
+        } else {
+          check_map(value, entry.path, path, mark);
+        }
+        return;
+      case ValueType::list:
+        check_list(value, mark, entry, path);
+        return;
+      case ValueType::distribution:
+        if (value.IsMap()) {
+          check_map(value, entry.path, path, mark);
+          std::vector<std::string> given;
+          for (const auto& form : distribution_forms)
+            if (has_key(value, form)) given.push_back(form);
+          if (given.size() > 1) {
+            diagnostics_.at(key_mark_of(value, given[1]), path,
+                            fmt::format("a distribution takes exactly one of {}, got {}",
+                                        backticked(distribution_forms), backticked(given)));
+          } else if (given.empty() && value.size() == 0) {
+            diagnostics_.at(mark, path, fmt::format("expected {}, got an empty map", describe_expected(entry)));
+          }
+          return;
+        }
+        [[fallthrough]];
+      default:
+        check_scalar(value, mark, entry, path);
+        return;
+    }
+  }
+
+  void check_list(const YAML::Node& value, const YAML::Mark& mark, const SchemaEntry& entry,
+                  const std::string& path) {
+    if (!value.IsNull() && !value.IsSequence()) {
+      diagnostics_.at(mark, path, fmt::format("expected {}, got {}", describe_expected(entry), node_kind(value)));
+      return;
+    }
+    const std::size_t count = value.IsSequence() ? value.size() : 0;
+    const bool too_few = entry.min && static_cast<double>(count) < *entry.min;
+    const bool too_many = entry.max && static_cast<double>(count) > *entry.max;
+    if (too_few || too_many)
+      diagnostics_.at(mark, path,
+                      fmt::format("expected {} with {}, got {} item{}", describe_expected(entry), describe_range(entry),
+                                  count, count == 1 ? "" : "s"));
+    if (!value.IsSequence()) return;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const YAML::Node& item = value[i];
+      const std::string item_path = index_path(path, i);
+      const YAML::Mark item_mark = item.IsNull() ? mark : item.Mark();
+      if (entry.element == ValueType::map) {
+        if (!item.IsMap()) {
+          diagnostics_.at(item_mark, item_path,
+                          fmt::format("expected a map with keys {}, got {}",
+                                      backticked(schema_child_keys(entry.path + "[]")), node_kind(item)));
+          continue;
+        }
+        check_map(item, entry.path + "[]", item_path, item_mark);
+      } else if (!item.IsScalar() || item.Scalar().empty()) {
+        diagnostics_.at(item_mark, item_path, fmt::format("expected a name, got {}", node_kind(item)));
+      }
+    }
+  }
+
+  void check_scalar(const YAML::Node& value, const YAML::Mark& mark, const SchemaEntry& entry,
+                    const std::string& path) {
+    if (!value.IsScalar()) {
+      diagnostics_.at(mark, path, fmt::format("expected {}, got {}", describe_expected(entry), node_kind(value)));
+      return;
+    }
+    if (std::string error = scalar_error(entry, value.Scalar()); !error.empty())
+      diagnostics_.at(mark, path, std::move(error));
+  }
+
+  Diagnostics& diagnostics_;
+};
+
+// ---------------------------------------------------------------------------
+// --set overrides
+
+struct PathSegment {
+  bool is_index = false;
+  std::string key;         // map key (when !is_index)
+  std::size_t index = 0;   // list index (when is_index)
+  std::size_t offset = 0;  // character offset in the override string
+};
+
+class OverrideApplier {
+public:
+  OverrideApplier(YAML::Node root, Diagnostics& diagnostics) : root_(std::move(root)), diagnostics_(diagnostics) {}
+
+  // Applies one "key.path=value"; returns the applied override, or nothing after reporting why not.
+  std::optional<AppliedOverride> apply(const std::string& text, int number) {
+    const auto equals = text.find('=');
+    if (equals == std::string::npos) {
+      diagnostics_.at_set(number, 1, "", fmt::format("expected `key.path=value`, got `{}`", text));
+      return std::nullopt;
+    }
+    std::vector<PathSegment> segments;
+    if (!parse_path(text, equals, number, segments)) return std::nullopt;
+    const std::string path = render(segments, segments.size());
+
+    YAML::Node value;
+    const std::string value_text = text.substr(equals + 1);
+    try {
+      value = YAML::Load(value_text);
+    } catch (const YAML::Exception& error) {
+      diagnostics_.at_set(number, equals + 2 + std::max(error.mark.column, 0), path,
+                          fmt::format("the value is not valid YAML: {}", error.msg));
+      return std::nullopt;
+    }
+
+    YAML::Node current(root_);
+    std::string pattern;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      const PathSegment& segment = segments[i];
+      const bool last = i + 1 == segments.size();
+      const std::string here = render(segments, i);  // the path of `current`
+      if (!segment.is_index) {
+        const std::string child_pattern = join_key_path(pattern, segment.key);
+        const SchemaEntry* entry = find_schema_entry(child_pattern);
+        if (entry == nullptr) {
+          const SchemaEntry* parent = find_schema_entry(pattern);
+          if (parent != nullptr && parent->type == ValueType::list) {
+            diagnostics_.at_set(number, segment.offset + 1, here,
+                                fmt::format("`{}` is a list: give an index, e.g. `{}[0].{}`", here, here, segment.key));
+          } else if (parent != nullptr && parent->type != ValueType::map && parent->type != ValueType::distribution) {
+            diagnostics_.at_set(number, segment.offset + 1, here,
+                                fmt::format("`{}` is {}, which has no keys", here, describe_expected(*parent)));
+          } else {
+            diagnostics_.at_set(number, segment.offset + 1, render(segments, i + 1),
+                                fmt::format("unknown key `{}`{}", segment.key,
+                                            suggestion_text(segment.key, schema_child_keys(pattern),
+                                                            pattern.empty() ? "top-level keys" : "keys here")));
+          }
+          return std::nullopt;
+        }
+        if (!current.IsMap() && !current.IsNull() && current.IsDefined()) {
+          diagnostics_.at_set(number, segment.offset + 1, here,
+                              fmt::format("cannot set `{}` inside `{}`, which is {}, not a map", segment.key,
+                                          here.empty() ? "the document" : here, node_kind(current)));
+          return std::nullopt;
+        }
+        if (last) {
+          current[segment.key] = value;
+        } else {
+          YAML::Node next = current[segment.key];
+          current.reset(next);
+        }
+        pattern = child_pattern;
+      } else {
+        const SchemaEntry* entry = find_schema_entry(pattern);
+        if (entry == nullptr || entry->type != ValueType::list) {
+          diagnostics_.at_set(number, segment.offset + 1, here, fmt::format("`{}` is not a list", here));
+          return std::nullopt;
+        }
+        const std::size_t size = current.IsSequence() ? current.size() : 0;
+        if (segment.index >= size) {
+          diagnostics_.at_set(number, segment.offset + 1, render(segments, i + 1),
+                              fmt::format("index {} is out of range: `{}` has {} item{}", segment.index, here, size,
+                                          size == 1 ? "" : "s"));
+          return std::nullopt;
+        }
+        if (last) {
+          current[segment.index] = value;
+        } else {
+          YAML::Node next = current[segment.index];
+          current.reset(next);
+        }
+        pattern += "[]";
+      }
+    }
+    return AppliedOverride{number, path, equals + 1};
+  }
+
+private:
+  bool parse_path(const std::string& text, std::size_t end, int number, std::vector<PathSegment>& segments) {
+    std::size_t pos = 0;
+    while (pos < end && text[pos] == ' ') ++pos;
+    std::size_t stop = end;
+    while (stop > pos && text[stop - 1] == ' ') --stop;
+    if (pos == stop) {
+      diagnostics_.at_set(number, 1, "", fmt::format("missing key path before `=` in `{}`", text));
+      return false;
+    }
+    bool expect_key = true;
+    while (pos < stop) {
+      if (expect_key) {
+        const std::size_t start = pos;
+        while (pos < stop && text[pos] != '.' && text[pos] != '[' && text[pos] != ']') ++pos;
+        if (pos == start) {
+          diagnostics_.at_set(number, start + 1, "",
+                              fmt::format("malformed key path `{}`: expected a key name at character {}",
+                                          text.substr(0, stop), start + 1));
+          return false;
+        }
+        segments.push_back(PathSegment{false, text.substr(start, pos - start), 0, start});
+        expect_key = false;
+      } else if (text[pos] == '.') {
+        ++pos;
+        expect_key = true;
+        if (pos == stop) {
+          diagnostics_.at_set(number, pos + 1, "",
+                              fmt::format("malformed key path `{}`: ends with `.`", text.substr(0, stop)));
+          return false;
+        }
+      } else if (text[pos] == '[') {
+        const std::size_t start = pos;
+        const auto close = text.find(']', pos);
+        const auto index = close == std::string::npos || close > stop
+                               ? std::nullopt
+                               : parse_unsigned(std::string_view(text).substr(pos + 1, close - pos - 1));
+        if (!index) {
+          diagnostics_.at_set(number, start + 1, "",
+                              fmt::format("malformed key path `{}`: expected `[N]` with N a list index",
+                                          text.substr(0, stop)));
+          return false;
+        }
+        segments.push_back(PathSegment{true, "", static_cast<std::size_t>(*index), start});
+        pos = close + 1;
+      } else {
+        diagnostics_.at_set(number, pos + 1, "",
+                            fmt::format("malformed key path `{}`: unexpected `{}`", text.substr(0, stop), text[pos]));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The concrete path of the first `count` segments.
+  static std::string render(const std::vector<PathSegment>& segments, std::size_t count) {
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (segments[i].is_index) {
+        out += fmt::format("[{}]", segments[i].index);
+      } else {
+        if (!out.empty()) out += '.';
+        out += segments[i].key;
+      }
+    }
+    return out;
+  }
+
+  YAML::Node root_;
+  Diagnostics& diagnostics_;
+};
+
+// ---------------------------------------------------------------------------
+// Building the ScenarioSpec (after schema validation) and the cross-field checks.
+
+// Reads the fields of one YAML map through the schema entries of `pattern`.
+// A field that is present but invalid (already reported by the validator) is
+// left at its default and clears ok().
+class MapReader {
+public:
+  MapReader(YAML::Node node, std::string pattern, std::string path)
+      : node_(std::move(node)), pattern_(std::move(pattern)), path_(std::move(path)) {}
+
+  const YAML::Node& node() const { return node_; }
+  bool has(std::string_view key) const { return has_key(node_, key); }
+  YAML::Node get(std::string_view key) const { return lookup(node_, key); }
+  YAML::Mark mark(std::string_view key) const { return mark_of(node_, key); }
+  YAML::Mark key_mark(std::string_view key) const { return key_mark_of(node_, key); }
+  std::string path(std::string_view key) const { return join_key_path(path_, key); }
+  const std::string& path() const { return path_; }
+  bool ok() const { return ok_; }
+
+  // The scalar text of `key` if it is present and valid for its schema entry.
+  std::optional<std::string> valid_scalar(std::string_view key) {
+    const YAML::Node value = get(key);
+    if (!value.IsDefined()) return std::nullopt;
+    const SchemaEntry* entry = find_schema_entry(join_key_path(pattern_, key));
+    if (entry == nullptr || !value.IsScalar() || !scalar_error(*entry, value.Scalar()).empty()) {
+      ok_ = false;
+      return std::nullopt;
+    }
+    return value.Scalar();
+  }
+
+  bool read(std::string_view key, std::string& out) {
+    const auto text = valid_scalar(key);
+    if (text) out = *text;
+    return text.has_value();
+  }
+  bool read(std::string_view key, int& out) {
+    const auto text = valid_scalar(key);
+    if (text) out = static_cast<int>(*parse_integer(*text));
+    return text.has_value();
+  }
+  bool read(std::string_view key, std::uint64_t& out) {
+    const auto text = valid_scalar(key);
+    if (text) out = *parse_unsigned(*text);
+    return text.has_value();
+  }
+  bool read(std::string_view key, double& out) {
+    const auto text = valid_scalar(key);
+    if (text) out = try_parse_quantity(find_schema_entry(join_key_path(pattern_, key))->quantity, *text).value;
+    return text.has_value();
+  }
+  template <class Enum>
+  bool read_choice(std::string_view key, Enum& out, const std::vector<std::pair<std::string, Enum>>& values) {
+    std::string text;
+    if (!read(key, text)) return false;
+    for (const auto& [name, value] : values)
+      if (name == text) out = value;
+    return true;
+  }
+
+  // A distribution under `key`: a scalar (deterministic) or a one-form map.
+  std::optional<DistributionSpec> read_distribution(std::string_view key) {
+    const YAML::Node value = get(key);
+    if (!value.IsDefined()) return std::nullopt;
+    const SchemaEntry& entry = *find_schema_entry(join_key_path(pattern_, key));
+    const std::string pattern = entry.path;
+    if (value.IsScalar()) {
+      if (!scalar_error(entry, value.Scalar()).empty()) return invalid();
+      return DistributionSpec{DistributionSpec::Kind::deterministic,
+                              try_parse_quantity(entry.quantity, value.Scalar()).value, 0.0};
+    }
+    if (!value.IsMap()) return invalid();
+    int forms = 0;
+    for (const auto& form : distribution_forms) forms += has_key(value, form) ? 1 : 0;
+    if (forms != 1) return invalid();
+    MapReader inner(value, pattern, path(key));
+    DistributionSpec spec;
+    if (inner.has("deterministic")) {
+      spec.kind = DistributionSpec::Kind::deterministic;
+      if (!inner.read("deterministic", spec.mean)) return invalid();
+    } else if (inner.has("exponential")) {
+      spec.kind = DistributionSpec::Kind::exponential;
+      MapReader form(inner.get("exponential"), pattern + ".exponential", inner.path("exponential"));
+      if (!form.node().IsMap() || !form.read("mean", spec.mean)) return invalid();
+    } else {
+      spec.kind = DistributionSpec::Kind::lognormal;
+      MapReader form(inner.get("lognormal"), pattern + ".lognormal", inner.path("lognormal"));
+      if (!form.node().IsMap() || !form.read("mean", spec.mean) || !form.read("sigma", spec.sigma)) return invalid();
+    }
+    return spec;
+  }
+
+private:
+  std::optional<DistributionSpec> invalid() {
+    ok_ = false;
+    return std::nullopt;
+  }
+
+  YAML::Node node_;
+  std::string pattern_;
+  std::string path_;
+  bool ok_ = true;
+};
+
+// The items of a list under `key` of `parent`, as (node, concrete path) pairs; maps only.
+std::vector<std::pair<YAML::Node, std::string>> map_items(const YAML::Node& list, const std::string& path) {
+  std::vector<std::pair<YAML::Node, std::string>> items;
+  if (!list.IsSequence()) return items;
+  for (std::size_t i = 0; i < list.size(); ++i)
+    if (list[i].IsMap()) items.emplace_back(list[i], index_path(path, i));
+  return items;
+}
+
+std::string format_si(double value, std::string_view unit) { return fmt::format("{:g} {}", value, unit); }
+
+class SpecBuilder {
+public:
+  SpecBuilder(const YAML::Node& root, Diagnostics& diagnostics, ScenarioSpec& spec)
+      : root_(root.IsMap() ? root : YAML::Node(YAML::NodeType::Map)), diagnostics_(diagnostics), spec_(spec) {}
+
+  void build() {
+    read_top_level();
+    read_catalog();
+    read_sites();
+    read_wan();
+    read_services();
+  }
+
+private:
+  struct SiteEntry {
+    SiteSpec spec;
+    YAML::Node node;
+    std::string path;
+    bool shape_known = false;  // spec.node names a node shape of the catalogue
+    bool counts_valid = false; // racks and nodes_per_rack were read without error
+  };
+
+  void read_top_level() {
+    MapReader top(root_, "", "");
+    top.read("name", spec_.name);
+    top.read("seed", spec_.seed);
+    const bool duration_ok = top.read("duration", spec_.duration) || !top.has("duration");
+    const bool warmup_given = top.read("warmup", spec_.warmup);
+    top.read("sample_interval", spec_.sample_interval);
+    if (warmup_given && duration_ok && spec_.warmup >= spec_.duration) {
+      diagnostics_.at(top.mark("warmup"), "warmup",
+                      fmt::format("warmup ({}) must be shorter than duration ({})", format_si(spec_.warmup, "s"),
+                                  format_si(spec_.duration, "s")));
+    }
+  }
+
+  // ----- catalog
+  void read_catalog() {
+    spec_.catalog = HardwareCatalog::builtin();
+    const YAML::Node catalog = lookup(root_, "catalog");
+    std::map<std::string, int> seen_gpus, seen_shapes;
+    for (const auto& [node, path] : map_items(lookup(catalog, "gpus"), "catalog.gpus")) {
+      MapReader gpu(node, "catalog.gpus[]", path);
+      std::string name;
+      if (!gpu.read("name", name)) continue;
+      if (!first_definition(seen_gpus, name, gpu, "GPU type")) continue;
+      const GpuType* existing = spec_.catalog.find_gpu(name);
+      GpuType merged = existing ? *existing : GpuType{};
+      merged.name = name;
+      gpu.read("dense_bf16", merged.dense_bf16_flops);
+      gpu.read("memory", merged.memory_bytes);
+      gpu.read("memory_bandwidth", merged.memory_bandwidth);
+      gpu.read("nvlink", merged.nvlink_bandwidth);
+      gpu.read("idle_power", merged.idle_power_watts);
+      gpu.read("max_power", merged.max_power_watts);
+      if (!existing && !require_all(gpu, {"dense_bf16", "memory", "memory_bandwidth", "nvlink", "idle_power", "max_power"},
+                                    fmt::format("new GPU type `{}`", name))) {
+        broken_names_.insert(name);
+        continue;
+      }
+      if (gpu.ok() && merged.max_power_watts < merged.idle_power_watts) {
+        diagnostics_.at(gpu.has("max_power") ? gpu.mark("max_power") : gpu.mark("idle_power"),
+                        gpu.path(gpu.has("max_power") ? "max_power" : "idle_power"),
+                        fmt::format("max_power ({}) is less than idle_power ({})",
+                                    format_si(merged.max_power_watts, "W"), format_si(merged.idle_power_watts, "W")));
+      }
+      spec_.catalog.put_gpu(merged);
+    }
+    for (const auto& [node, path] : map_items(lookup(catalog, "node_shapes"), "catalog.node_shapes")) {
+      MapReader shape(node, "catalog.node_shapes[]", path);
+      std::string name;
+      if (!shape.read("name", name)) continue;
+      if (!first_definition(seen_shapes, name, shape, "node shape")) continue;
+      const NodeShape* existing = spec_.catalog.find_node_shape(name);
+      NodeShape merged = existing ? *existing : NodeShape{};
+      merged.name = name;
+      const bool gpu_given = shape.read("gpu", merged.gpu_type);
+      shape.read("gpus", merged.gpus);
+      shape.read("cpu_cores", merged.cpu_cores);
+      shape.read("cpu", merged.cpu_flops);
+      shape.read("nic", merged.nic_bandwidth);
+      shape.read("pcie", merged.pcie_bandwidth);
+      shape.read("price", merged.price_per_hour);
+      if (!existing && !require_all(shape, {"gpu", "gpus", "cpu_cores", "cpu", "nic", "pcie", "price"},
+                                    fmt::format("new node shape `{}`", name))) {
+        broken_names_.insert(name);
+        continue;
+      }
+      if (gpu_given && spec_.catalog.find_gpu(merged.gpu_type) == nullptr) {
+        if (broken_names_.count(merged.gpu_type) == 0)
+          diagnostics_.at(shape.mark("gpu"), shape.path("gpu"),
+                          fmt::format("unknown GPU type `{}`{}", merged.gpu_type,
+                                      suggestion_text(merged.gpu_type, spec_.catalog.gpu_names(), "GPU types")));
+        broken_names_.insert(name);
+        continue;
+      }
+      spec_.catalog.put_node_shape(merged);
+    }
+  }
+
+  // Reports a second entry with the same name; returns true for the first one.
+  bool first_definition(std::map<std::string, int>& seen, const std::string& name, const MapReader& entry,
+                        const std::string& what) {
+    const auto [it, inserted] = seen.emplace(name, entry.mark("name").line + 1);
+    if (!inserted)
+      diagnostics_.at(entry.mark("name"), entry.path("name"),
+                      fmt::format("duplicate {} name `{}` (first defined on line {})", what, name, it->second));
+    return inserted;
+  }
+
+  bool require_all(const MapReader& entry, const std::vector<std::string>& keys, const std::string& what) {
+    std::vector<std::string> missing;
+    for (const auto& key : keys)
+      if (!entry.has(key)) missing.push_back(key);
+    if (missing.empty()) return true;
+    diagnostics_.at(entry.key_mark("name"), entry.path(),
+                    fmt::format("{} must give every field; missing {}", what, backticked(missing)));
+    return false;
+  }
+
+  // ----- sites
+  void read_sites() {
+    const YAML::Node platform = lookup(root_, "platform");
+    std::map<std::string, int> seen;
+    for (const auto& [node, path] : map_items(lookup(platform, "sites"), "platform.sites")) {
+      MapReader reader(node, "platform.sites[]", path);
+      SiteEntry site;
+      site.node = node;
+      site.path = path;
+      if (!reader.read("name", site.spec.name)) {
+        all_sites_named_ = false;
+        continue;
+      }
+      const bool first = first_definition(seen, site.spec.name, reader, "site");
+      reader.read("kind", site.spec.kind);
+      site.counts_valid = (reader.read("racks", site.spec.racks) || !reader.has("racks"));
+      site.counts_valid = (reader.read("nodes_per_rack", site.spec.nodes_per_rack) || !reader.has("nodes_per_rack")) &&
+                          site.counts_valid;
+      const bool node_given = reader.read("node", site.spec.node);
+      site.shape_known = spec_.catalog.find_node_shape(site.spec.node) != nullptr;
+      if (!site.shape_known && (node_given || !reader.has("node")) && broken_names_.count(site.spec.node) == 0) {
+        diagnostics_.at(reader.mark("node"), reader.path("node"),
+                        fmt::format("unknown node shape `{}`{}", site.spec.node,
+                                    suggestion_text(site.spec.node, spec_.catalog.node_shape_names(), "node shapes")));
+      }
+      read_fabric(reader, site);
+      if (!first) continue;
+      spec_.platform.sites.push_back(site.spec);
+      sites_.push_back(std::move(site));
+    }
+  }
+
+  void read_fabric(MapReader& site_reader, SiteEntry& site) {
+    const YAML::Node node = site_reader.get("fabric");
+    if (!node.IsMap()) return;
+    MapReader fabric(node, "platform.sites[].fabric", site_reader.path("fabric"));
+    FabricSpec& spec = site.spec.fabric;
+    fabric.read_choice("topology", spec.topology,
+                       {{"leaf_spine", FabricSpec::Topology::leaf_spine}, {"fat_tree", FabricSpec::Topology::fat_tree}});
+    fabric.read("link", spec.link_bandwidth);
+    fabric.read("latency", spec.link_latency);
+    fabric.read("oversubscription", spec.oversubscription);
+    const bool pods_given = fabric.read("racks_per_pod", spec.racks_per_pod);
+    if (pods_given && site.counts_valid && spec.topology == FabricSpec::Topology::fat_tree && spec.racks_per_pod > 0 &&
+        site.spec.racks % spec.racks_per_pod != 0) {
+      diagnostics_.at(fabric.mark("racks_per_pod"), fabric.path("racks_per_pod"),
+                      fmt::format("a fat_tree with {} racks cannot be split into pods of {} racks: racks must be a "
+                                  "multiple of racks_per_pod",
+                                  site.spec.racks, spec.racks_per_pod));
+    }
+  }
+
+  const SiteEntry* find_site(const std::string& name) const {
+    for (const auto& site : sites_)
+      if (site.spec.name == name) return &site;
+    return nullptr;
+  }
+
+  std::vector<std::string> site_names() const {
+    std::vector<std::string> names;
+    for (const auto& site : sites_) names.push_back(site.spec.name);
+    return names;
+  }
+
+  // ----- WAN
+  void read_wan() {
+    const YAML::Node platform = lookup(root_, "platform");
+    const YAML::Node wan = lookup(platform, "wan");
+    std::map<std::pair<std::string, std::string>, int> seen_pairs;
+    std::map<std::string, std::string> component;  // union-find parent by site name
+    for (const auto& site : sites_) component[site.spec.name] = site.spec.name;
+    const std::function<std::string(const std::string&)> root_of = [&](const std::string& name) {
+      std::string current = name;
+      while (component[current] != current) current = component[current];
+      return current;
+    };
+
+    for (const auto& [node, path] : map_items(wan, "platform.wan")) {
+      MapReader reader(node, "platform.wan[]", path);
+      WanLinkSpec link;
+      reader.read("bandwidth", link.bandwidth);
+      reader.read("latency", link.latency);
+      const YAML::Node between = reader.get("between");
+      if (!between.IsSequence() || between.size() != 2 || !between[0].IsScalar() || !between[1].IsScalar()) continue;
+      link.site_a = between[0].Scalar();
+      link.site_b = between[1].Scalar();
+      bool known = true;
+      for (std::size_t i = 0; i < 2; ++i) {
+        const std::string& name = between[i].Scalar();
+        if (find_site(name) == nullptr) {
+          if (all_sites_named_)
+            diagnostics_.at(between[i].Mark(), index_path(reader.path("between"), i),
+                          fmt::format("unknown site `{}`{}", name, suggestion_text(name, site_names(), "sites")));
+          known = false;
+        }
+      }
+      if (!known) continue;
+      if (link.site_a == link.site_b) {
+        diagnostics_.at(between[1].Mark(), reader.path("between"),
+                        fmt::format("a WAN link must join two different sites, got `{}` twice", link.site_a));
+        continue;
+      }
+      const auto key = std::minmax(link.site_a, link.site_b);
+      const auto [it, inserted] = seen_pairs.emplace(key, reader.key_mark("between").line + 1);
+      if (!inserted) {
+        diagnostics_.at(reader.mark("between"), reader.path("between"),
+                        fmt::format("duplicate WAN link between `{}` and `{}` (first defined on line {})", key.first,
+                                    key.second, it->second));
+        continue;
+      }
+      component[root_of(link.site_a)] = root_of(link.site_b);
+      spec_.platform.wan.push_back(link);
+    }
+
+    if (sites_.size() < 2 || !all_sites_named_) return;
+    const std::string first = sites_.front().spec.name;
+    std::vector<std::string> unreachable;
+    for (const auto& site : sites_)
+      if (root_of(site.spec.name) != root_of(first)) unreachable.push_back(site.spec.name);
+    if (!unreachable.empty()) {
+      const YAML::Mark mark = key_mark_of(platform, has_key(platform, "wan") ? "wan" : "sites");
+      diagnostics_.at(mark, "platform.wan",
+                      fmt::format("the WAN links do not connect every pair of sites: {} cannot be reached from `{}`; "
+                                  "add links such as `{{between: [{}, {}], bandwidth: 100Gbps, latency: 10ms}}`",
+                                  backticked(unreachable), first, first, unreachable.front()));
+    }
+  }
+
+  // ----- services
+  struct ServiceEntry {
+    std::size_t index;        // in spec_.services
+    const SiteEntry* site;    // resolved site, or nullptr
+    bool counts_valid;        // replicas and gpus_per_replica were read without error
+    YAML::Mark replicas_mark;
+    std::string replicas_path;
+  };
+
+  void read_services() {
+    std::map<std::string, int> seen;
+    std::vector<ServiceEntry> placed;
+    for (const auto& [node, path] : map_items(lookup(root_, "services"), "services")) {
+      MapReader reader(node, "services[]", path);
+      ServiceSpec service;
+      if (reader.read("name", service.name)) first_definition(seen, service.name, reader, "service");
+
+      // Site: given, or the first site.
+      const SiteEntry* site = nullptr;
+      if (reader.has("site")) {
+        if (reader.read("site", service.site)) {
+          site = find_site(service.site);
+          if (site == nullptr && all_sites_named_)
+            diagnostics_.at(reader.mark("site"), reader.path("site"),
+                            fmt::format("unknown site `{}`{}", service.site,
+                                        suggestion_text(service.site, site_names(), "sites")));
+        }
+      } else if (!sites_.empty()) {
+        site = &sites_.front();
+        service.site = site->spec.name;
+      }
+
+      const bool replicas_ok = reader.read("replicas", service.replicas) || !reader.has("replicas");
+      const bool gpus_ok = reader.read("gpus_per_replica", service.gpus_per_replica) || !reader.has("gpus_per_replica");
+      reader.read("max_concurrency", service.max_concurrency);
+      reader.read_choice("queue", service.queue,
+                         {{"replica", ServiceSpec::QueueLocation::replica},
+                          {"balancer", ServiceSpec::QueueLocation::balancer}});
+
+      // GPU type: given (must match the site's nodes) or the site's node GPU.
+      const NodeShape* shape = site != nullptr && site->shape_known ? spec_.catalog.find_node_shape(site->spec.node)
+                                                                    : nullptr;
+      if (reader.has("gpu_type")) {
+        if (reader.read("gpu_type", service.gpu_type)) {
+          if (spec_.catalog.find_gpu(service.gpu_type) == nullptr) {
+            diagnostics_.at(reader.mark("gpu_type"), reader.path("gpu_type"),
+                            fmt::format("unknown GPU type `{}`{}", service.gpu_type,
+                                        suggestion_text(service.gpu_type, spec_.catalog.gpu_names(), "GPU types")));
+          } else if (shape != nullptr && shape->gpu_type != service.gpu_type) {
+            diagnostics_.at(reader.mark("gpu_type"), reader.path("gpu_type"),
+                            fmt::format("gpu_type `{}` does not match site `{}`, whose node shape `{}` has `{}` GPUs",
+                                        service.gpu_type, site->spec.name, shape->name, shape->gpu_type));
+          }
+        }
+      } else if (shape != nullptr) {
+        service.gpu_type = shape->gpu_type;
+      }
+
+      if (gpus_ok && shape != nullptr && service.gpus_per_replica > shape->gpus) {
+        diagnostics_.at(reader.mark("gpus_per_replica"), reader.path("gpus_per_replica"),
+                        fmt::format("replica needs {} GPUs but node shape {} has {}; a replica runs on one node",
+                                    service.gpus_per_replica, shape->name, shape->gpus));
+      } else if (replicas_ok && gpus_ok && shape != nullptr && site->counts_valid) {
+        placed.push_back(ServiceEntry{spec_.services.size(), site, true, reader.mark("replicas"),
+                                      reader.path("replicas")});
+      }
+
+      read_arrivals(reader, service);
+      read_demand(reader, service);
+      read_load_balancer(reader, service);
+      if (const YAML::Node slo = reader.get("slo"); slo.IsMap())
+        MapReader(slo, "services[].slo", reader.path("slo")).read("latency_p99", service.slo.latency_p99);
+
+      spec_.services.push_back(std::move(service));
+    }
+    check_capacity(placed);
+  }
+
+  void read_arrivals(MapReader& reader, ServiceSpec& service) {
+    const YAML::Node node = reader.get("arrivals");
+    if (!node.IsMap()) return;
+    MapReader arrivals(node, "services[].arrivals", reader.path("arrivals"));
+    arrivals.read("process", service.arrivals.process);
+    arrivals.read("rate", service.arrivals.rate);
+  }
+
+  void read_demand(MapReader& reader, ServiceSpec& service) {
+    const bool has_time = reader.has("service_time");
+    const bool has_flops = reader.has("flops");
+    if (has_time && has_flops) {
+      diagnostics_.at(reader.key_mark("flops"), reader.path("flops"),
+                      "give either `service_time` or `flops`, not both");
+      return;
+    }
+    if (has_time) {
+      service.demand.service_time = reader.read_distribution("service_time");
+    } else if (has_flops) {
+      service.demand.flops = reader.read_distribution("flops");
+    } else {
+      const SchemaEntry& entry = *find_schema_entry("services[].service_time");
+      service.demand.service_time =
+          DistributionSpec{DistributionSpec::Kind::deterministic, parse_quantity(entry.quantity, entry.default_text), 0.0};
+    }
+  }
+
+  void read_load_balancer(MapReader& reader, ServiceSpec& service) {
+    const YAML::Node node = reader.get("load_balancer");
+    if (!node.IsMap()) return;
+    MapReader balancer(node, "services[].load_balancer", reader.path("load_balancer"));
+    balancer.read("policy", service.load_balancer.policy);
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string key = it->first.Scalar();
+      if (key == "policy") continue;
+      double value = 0.0;
+      if (balancer.read(key, value)) service.load_balancer.params[key] = value;
+    }
+  }
+
+  // Every replica runs on one node: check GPUs per site and replicas per node.
+  void check_capacity(const std::vector<ServiceEntry>& placed) {
+    for (const auto& site : sites_) {
+      if (!site.shape_known || !site.counts_valid) continue;
+      const NodeShape& shape = *spec_.catalog.find_node_shape(site.spec.node);
+      const long long nodes = static_cast<long long>(site.spec.racks) * site.spec.nodes_per_rack;
+      const long long available = nodes * shape.gpus;
+      long long requested = 0;
+      std::string breakdown;
+      const ServiceEntry* crossing = nullptr;
+      for (const auto& entry : placed) {
+        if (entry.site != &site) continue;
+        const ServiceSpec& service = spec_.services[entry.index];
+        requested += static_cast<long long>(service.replicas) * service.gpus_per_replica;
+        breakdown += fmt::format("{}`{}` {} x {}", breakdown.empty() ? "" : ", ", service.name, service.replicas,
+                                 service.gpus_per_replica);
+        if (requested > available && crossing == nullptr) crossing = &entry;
+      }
+      if (crossing != nullptr) {
+        diagnostics_.at(crossing->replicas_mark, crossing->replicas_path,
+                        fmt::format("services on site `{}` need {} GPUs ({}) but the site has {} ({} nodes x {} GPUs "
+                                    "of node shape {})",
+                                    site.spec.name, requested, breakdown, available, nodes, shape.gpus, shape.name));
+        continue;
+      }
+      for (const auto& entry : placed) {
+        if (entry.site != &site) continue;
+        const ServiceSpec& service = spec_.services[entry.index];
+        const long long per_node = shape.gpus / service.gpus_per_replica;
+        if (service.replicas > nodes * per_node) {
+          diagnostics_.at(entry.replicas_mark, entry.replicas_path,
+                          fmt::format("{} replicas of {} GPUs do not fit on site `{}`: at most {} per node of {} GPUs, "
+                                      "{} nodes",
+                                      service.replicas, service.gpus_per_replica, site.spec.name, per_node, shape.gpus,
+                                      nodes));
+        }
+      }
+    }
+  }
+
+  YAML::Node root_;
+  Diagnostics& diagnostics_;
+  ScenarioSpec& spec_;
+  std::vector<SiteEntry> sites_;
+  std::set<std::string> broken_names_;  // catalogue entries with errors: no "unknown name" reports for them
+  bool all_sites_named_ = true;  // false: some site has no valid name, so "unknown site" checks are skipped
+};
+
+// ---------------------------------------------------------------------------
+// Provenance
+
+void flatten(const YAML::Node& node, const std::string& path, std::map<std::string, std::string>& out) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      for (auto it = node.begin(); it != node.end(); ++it)
+        if (it->first.IsScalar()) flatten(it->second, join_key_path(path, it->first.Scalar()), out);
+      return;
+    case YAML::NodeType::Sequence:
+      for (std::size_t i = 0; i < node.size(); ++i) flatten(node[i], index_path(path, i), out);
+      return;
+    case YAML::NodeType::Scalar:
+      out[path] = node.Scalar();
+      return;
+    default:
+      return;
+  }
+}
+
+// Position of every key path's value in the file (1-based); values given by --set
+// have no position in the file and are left out.
+void record_locations(const YAML::Node& node, const std::string& path, const YAML::Mark& key_mark,
+                      const std::vector<AppliedOverride>& overrides,
+                      std::map<std::string, std::pair<int, int>>& out) {
+  for (const auto& applied : overrides) {
+    const std::string& prefix = applied.key_path;
+    if (path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+                           (path[prefix.size()] == '.' || path[prefix.size()] == '[')))
+      return;
+  }
+  const YAML::Mark mark = node.IsNull() ? key_mark : node.Mark();
+  if (!path.empty() && !mark.is_null()) out[path] = {mark.line + 1, mark.column + 1};
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it)
+      if (it->first.IsScalar())
+        record_locations(it->second, join_key_path(path, it->first.Scalar()), it->first.Mark(), overrides, out);
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) record_locations(node[i], index_path(path, i), mark, overrides, out);
+  }
+}
+
+std::string emit(const YAML::Node& root) {
+  YAML::Emitter emitter;
+  emitter << root;
+  std::string text = emitter.c_str();
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  return text;
+}
+
+}  // namespace
+
+ScenarioSpec load_scenario_text(const std::string& yaml_text, const std::string& file_name,
+                                const std::vector<std::string>& set_overrides) {
+  Diagnostics diagnostics(file_name);
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& error) {
+    diagnostics.at(error.mark, "", fmt::format("YAML syntax error: {}", error.msg));
+    throw ScenarioError(diagnostics.finish({}));
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);  // an empty file: overrides can still add keys
+
+  std::vector<AppliedOverride> applied;
+  OverrideApplier applier(root, diagnostics);
+  for (std::size_t i = 0; i < set_overrides.size(); ++i)
+    if (auto override_done = applier.apply(set_overrides[i], static_cast<int>(i) + 1)) applied.push_back(*override_done);
+
+  SchemaValidator(diagnostics).check_document(root);
+  ScenarioSpec spec;
+  SpecBuilder(root, diagnostics, spec).build();
+  if (!diagnostics.empty()) throw ScenarioError(diagnostics.finish(applied));
+
+  spec.source_path = file_name;
+  spec.source_text = emit(root);
+  flatten(root, "", spec.parameters);
+  record_locations(root, "", YAML::Mark::null_mark(), applied, spec.key_locations);
+  return spec;
+}
+
+ScenarioSpec load_scenario_file(const std::string& path, const std::vector<std::string>& set_overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ScenarioIssue issue;
+    issue.file = path;
+    issue.message = fmt::format("cannot read the scenario file: {}", std::strerror(errno));
+    throw ScenarioError({issue});
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_scenario_text(text.str(), path, set_overrides);
+}
+
+}  // namespace leptonsim

@@ -1,0 +1,441 @@
+#include "ScenarioSchema.hpp"
+
+#include "ScenarioLoader.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+namespace leptonsim {
+namespace {
+
+// Fluent construction of one table row.
+class Row {
+public:
+  Row(std::string path, ValueType type) {
+    entry_.path = std::move(path);
+    entry_.type = type;
+  }
+  Row& unit(QuantityKind kind) { entry_.quantity = kind; return *this; }
+  Row& of(ValueType element) { entry_.element = element; return *this; }
+  Row& by_default(std::string text) { entry_.default_text = std::move(text); return *this; }
+  Row& required() { entry_.required = true; return *this; }
+  Row& one_of(std::vector<std::string> choices) { entry_.choices = std::move(choices); return *this; }
+  Row& at_least(double bound) { entry_.min = bound; entry_.min_exclusive = false; return *this; }
+  Row& above(double bound) { entry_.min = bound; entry_.min_exclusive = true; return *this; }
+  Row& at_most(double bound) { entry_.max = bound; return *this; }
+  Row& wide() { entry_.wide_integer = true; return *this; }
+  Row& doc(std::string text) { entry_.description = std::move(text); return *this; }
+  operator SchemaEntry() const { return entry_; }
+
+private:
+  SchemaEntry entry_;
+};
+
+Row map(std::string path) { return Row(std::move(path), ValueType::map); }
+Row list(std::string path) { return Row(std::move(path), ValueType::list); }
+Row text(std::string path) { return Row(std::move(path), ValueType::string); }
+Row choice(std::string path) { return Row(std::move(path), ValueType::choice); }
+Row integer(std::string path) { return Row(std::move(path), ValueType::integer); }
+Row quantity(std::string path, QuantityKind kind) { return Row(std::move(path), ValueType::quantity).unit(kind); }
+Row distribution(std::string path, QuantityKind kind) {
+  return Row(std::move(path), ValueType::distribution).unit(kind);
+}
+
+// The sub-keys of a distribution given as a map.
+void add_distribution_forms(std::vector<SchemaEntry>& table, const std::string& path, QuantityKind kind,
+                            const std::string& what) {
+  table.push_back(quantity(path + ".deterministic", kind).above(0).doc(fmt::format("Every {} is this value.", what)));
+  table.push_back(map(path + ".exponential").doc(fmt::format("Exponentially distributed {}.", what)));
+  table.push_back(quantity(path + ".exponential.mean", kind).required().above(0).doc("Mean of the exponential distribution."));
+  table.push_back(map(path + ".lognormal").doc(fmt::format("Log-normally distributed {}.", what)));
+  table.push_back(quantity(path + ".lognormal.mean", kind).required().above(0).doc("Mean of the distribution itself (not of the underlying normal)."));
+  table.push_back(quantity(path + ".lognormal.sigma", QuantityKind::number).required().at_least(0).doc("Standard deviation of the underlying normal distribution."));
+}
+
+std::vector<SchemaEntry> build_schema() {
+  using Q = QuantityKind;
+  std::vector<SchemaEntry> t;
+
+  // Top level.
+  t.push_back(text("name").by_default("unnamed").doc("Scenario name, used in reports."));
+  t.push_back(integer("seed").by_default("1").at_least(0).wide().doc(
+      "Root seed of every random stream: the same scenario, binary and seed give the same results."));
+  t.push_back(quantity("duration", Q::duration).by_default("1h").above(0).doc(
+      "Simulated time; request arrivals stop at this time."));
+  t.push_back(quantity("warmup", Q::duration).by_default("0s").at_least(0).doc(
+      "Requests arriving earlier are left out of latency statistics; must be less than `duration`."));
+  t.push_back(quantity("sample_interval", Q::duration).by_default("60s").above(0).doc(
+      "Time between two time-series samples."));
+
+  // Platform.
+  t.push_back(map("platform").required().doc("The hardware: sites and the WAN links between them."));
+  t.push_back(list("platform.sites").of(ValueType::map).required().at_least(1).doc(
+      "Regions (cloud data centres) and edge sites; at least one."));
+  t.push_back(text("platform.sites[].name").required().doc("Unique site name."));
+  t.push_back(choice("platform.sites[].kind").by_default("region").one_of({"region", "edge"}).doc(
+      "A cloud region or an edge site."));
+  t.push_back(integer("platform.sites[].racks").by_default("1").at_least(1).doc("Number of racks."));
+  t.push_back(integer("platform.sites[].nodes_per_rack").by_default("1").at_least(1).doc("GPU nodes in each rack."));
+  t.push_back(text("platform.sites[].node").by_default("h100x8").doc(
+      "Node shape of every node of the site: a name from the built-in catalogue (`data/node_shapes.yaml`) "
+      "or from `catalog.node_shapes`."));
+  t.push_back(map("platform.sites[].fabric").doc("The network fabric inside the site."));
+  t.push_back(choice("platform.sites[].fabric.topology").by_default("leaf_spine").one_of({"leaf_spine", "fat_tree"}).doc(
+      "`leaf_spine`: a two-level Clos network, one leaf switch per rack; `fat_tree`: three levels, racks grouped in pods."));
+  t.push_back(quantity("platform.sites[].fabric.link", Q::bandwidth).by_default("400Gbps").above(0).doc(
+      "Bandwidth of every switch-to-switch and switch-to-node link, in each direction."));
+  t.push_back(quantity("platform.sites[].fabric.latency", Q::duration).by_default("1us").at_least(0).doc(
+      "Latency of one fabric link."));
+  t.push_back(quantity("platform.sites[].fabric.oversubscription", Q::number).by_default("1").at_least(1).doc(
+      "Leaf downlink capacity divided by uplink capacity; 1 = non-blocking."));
+  t.push_back(integer("platform.sites[].fabric.racks_per_pod").by_default("0").at_least(0).doc(
+      "`fat_tree` only: racks per pod, must divide `racks`; 0 = all racks in one pod."));
+  t.push_back(list("platform.wan").of(ValueType::map).by_default("[]").doc(
+      "Wide-area links. With more than one site, the links must connect every pair of sites (directly or through other sites)."));
+  t.push_back(list("platform.wan[].between").of(ValueType::string).required().at_least(2).at_most(2).doc(
+      "The two site names the link joins, e.g. `[us-east, edge-nyc]`."));
+  t.push_back(quantity("platform.wan[].bandwidth", Q::bandwidth).by_default("100Gbps").above(0).doc(
+      "Bandwidth in each direction."));
+  t.push_back(quantity("platform.wan[].latency", Q::duration).by_default("10ms").at_least(0).doc("One-way latency."));
+
+  // Services.
+  t.push_back(list("services").of(ValueType::map).by_default("[]").doc("Inference services (model-serving endpoints)."));
+  t.push_back(text("services[].name").required().doc("Unique service name."));
+  t.push_back(text("services[].site").by_default("the first site").doc("Name of the site the replicas run on."));
+  t.push_back(integer("services[].replicas").by_default("1").at_least(1).doc("Fixed number of replicas."));
+  t.push_back(integer("services[].gpus_per_replica").by_default("1").at_least(1).doc(
+      "GPUs of one node used by each replica; at most the GPUs of the site's node shape."));
+  t.push_back(text("services[].gpu_type").by_default("the site's node GPU").doc(
+      "GPU type the service needs; must be the GPU of the site's node shape."));
+  t.push_back(integer("services[].max_concurrency").by_default("1").at_least(1).doc(
+      "Requests one replica serves at the same time."));
+  t.push_back(choice("services[].queue").by_default("replica").one_of({"replica", "balancer"}).doc(
+      "`replica`: the load balancer routes each request on arrival and every replica keeps a FCFS queue; "
+      "`balancer`: one FCFS queue at the balancer, a request is routed when a replica slot frees."));
+  t.push_back(map("services[].arrivals").doc("Open-loop request arrivals."));
+  t.push_back(choice("services[].arrivals.process").by_default("poisson").one_of({"poisson"}).doc(
+      "Arrival process."));
+  t.push_back(quantity("services[].arrivals.rate", Q::rate).by_default("1/s").above(0).doc("Mean arrival rate."));
+  t.push_back(distribution("services[].service_time", Q::duration).by_default("100ms").above(0).doc(
+      "Time one request occupies one replica slot, independent of the other requests. Give either "
+      "`service_time` or `flops`, not both; the default applies when neither is given."));
+  add_distribution_forms(t, "services[].service_time", Q::duration, "service time");
+  t.push_back(distribution("services[].flops", Q::compute_amount).above(0).doc(
+      "Work per request, split evenly over the replica's GPUs; concurrent requests on a replica share its GPUs."));
+  add_distribution_forms(t, "services[].flops", Q::compute_amount, "amount of work");
+  t.push_back(map("services[].load_balancer").doc("How requests are routed to replicas."));
+  t.push_back(text("services[].load_balancer.policy").by_default("round_robin").doc(
+      "Registered load-balancer name (`leptonsim policies` lists them)."));
+  t.push_back(quantity("services[].load_balancer.<param>", Q::number).doc(
+      "Any other key is a numeric parameter of the policy, checked against the policy's registered parameters when the run starts."));
+  t.push_back(map("services[].slo").doc("Service-level objective (reported, not enforced)."));
+  t.push_back(quantity("services[].slo.latency_p99", Q::duration).by_default("0s").at_least(0).doc(
+      "Target 99th-percentile latency; 0 = no SLO."));
+
+  // Catalogue overrides.
+  t.push_back(map("catalog").doc(
+      "Additions to and overrides of the built-in hardware catalogue (`data/gpus.yaml`, `data/node_shapes.yaml`). "
+      "An entry with an existing name changes only the fields it gives; a new name must give every field."));
+  t.push_back(list("catalog.gpus").of(ValueType::map).by_default("[]").doc("GPU types."));
+  t.push_back(text("catalog.gpus[].name").required().doc("GPU type name, e.g. `H100-SXM`."));
+  t.push_back(quantity("catalog.gpus[].dense_bf16", Q::compute_rate).by_default("the built-in value").above(0).doc("Dense BF16 tensor-core peak."));
+  t.push_back(quantity("catalog.gpus[].memory", Q::size).by_default("the built-in value").above(0).doc("HBM capacity."));
+  t.push_back(quantity("catalog.gpus[].memory_bandwidth", Q::bandwidth).by_default("the built-in value").above(0).doc("HBM bandwidth."));
+  t.push_back(quantity("catalog.gpus[].nvlink", Q::bandwidth).by_default("the built-in value").at_least(0).doc(
+      "Per-GPU NVLink bandwidth in each direction; 0 = PCIe only."));
+  t.push_back(quantity("catalog.gpus[].idle_power", Q::power).by_default("the built-in value").at_least(0).doc("Power drawn at idle."));
+  t.push_back(quantity("catalog.gpus[].max_power", Q::power).by_default("the built-in value").above(0).doc(
+      "Power drawn at full load (TDP); at least `idle_power`."));
+  t.push_back(list("catalog.node_shapes").of(ValueType::map).by_default("[]").doc("Node shapes."));
+  t.push_back(text("catalog.node_shapes[].name").required().doc("Node shape name, e.g. `h100x8`."));
+  t.push_back(text("catalog.node_shapes[].gpu").by_default("the built-in value").doc("GPU type name (built-in or from `catalog.gpus`)."));
+  t.push_back(integer("catalog.node_shapes[].gpus").by_default("the built-in value").at_least(1).doc("GPUs per node."));
+  t.push_back(integer("catalog.node_shapes[].cpu_cores").by_default("the built-in value").at_least(1).doc("Host CPU cores."));
+  t.push_back(quantity("catalog.node_shapes[].cpu", Q::compute_rate).by_default("the built-in value").above(0).doc("Compute rate of the host CPU (all cores)."));
+  t.push_back(quantity("catalog.node_shapes[].nic", Q::bandwidth).by_default("the built-in value").above(0).doc("Aggregate network bandwidth of the node (all NICs)."));
+  t.push_back(quantity("catalog.node_shapes[].pcie", Q::bandwidth).by_default("the built-in value").above(0).doc(
+      "Bandwidth between a GPU and the host or NIC when there is no NVLink."));
+  t.push_back(quantity("catalog.node_shapes[].price", Q::money_rate).by_default("the built-in value").at_least(0).doc("On-demand price per node-hour."));
+  return t;
+}
+
+std::string format_bound(double value) { return fmt::format("{}", value); }
+
+std::string backticked_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += "`" + items[i] + "`";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string SchemaEntry::parent() const {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? std::string() : path.substr(0, dot);
+}
+
+std::string SchemaEntry::key() const {
+  const auto dot = path.rfind('.');
+  return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+const std::vector<SchemaEntry>& scenario_schema() {
+  static const std::vector<SchemaEntry> table = build_schema();
+  return table;
+}
+
+const SchemaEntry* find_schema_entry(std::string_view pattern) {
+  const auto& table = scenario_schema();
+  for (const auto& entry : table)
+    if (entry.path == pattern) return &entry;
+  const auto dot = pattern.rfind('.');
+  const std::string wildcard =
+      join_key_path(dot == std::string_view::npos ? std::string_view() : pattern.substr(0, dot), "<param>");
+  for (const auto& entry : table)
+    if (entry.path == wildcard) return &entry;
+  return nullptr;
+}
+
+std::vector<std::string> schema_child_keys(std::string_view parent_pattern) {
+  std::vector<std::string> keys;
+  for (const auto& entry : scenario_schema())
+    if (entry.parent() == parent_pattern && !entry.is_wildcard()) keys.push_back(entry.key());
+  return keys;
+}
+
+std::string join_key_path(std::string_view parent, std::string_view key) {
+  if (parent.empty()) return std::string(key);
+  return fmt::format("{}.{}", parent, key);
+}
+
+std::string key_path_pattern(std::string_view concrete_path) {
+  std::string pattern;
+  bool in_index = false;
+  for (char c : concrete_path) {
+    if (c == '[') {
+      in_index = true;
+      pattern += "[]";
+    } else if (c == ']') {
+      in_index = false;
+    } else if (!in_index) {
+      pattern += c;
+    }
+  }
+  return pattern;
+}
+
+std::string describe_range(const SchemaEntry& entry) {
+  if (entry.type == ValueType::list) {
+    if (entry.min && entry.max && *entry.min == *entry.max)
+      return fmt::format("exactly {} items", format_bound(*entry.min));
+    std::string out;
+    if (entry.min) out = fmt::format("at least {} item{}", format_bound(*entry.min), *entry.min == 1 ? "" : "s");
+    if (entry.max) out += fmt::format("{}at most {} items", out.empty() ? "" : ", ", format_bound(*entry.max));
+    return out;
+  }
+  std::string out;
+  if (entry.min) out = fmt::format("{} {}", entry.min_exclusive ? ">" : ">=", format_bound(*entry.min));
+  if (entry.max) out += fmt::format("{}<= {}", out.empty() ? "" : " and ", format_bound(*entry.max));
+  return out;
+}
+
+std::string describe_expected(const SchemaEntry& entry) {
+  switch (entry.type) {
+    case ValueType::map: {
+      const auto keys = schema_child_keys(entry.path);
+      return keys.empty() ? "a map" : fmt::format("a map with keys {}", backticked_list(keys));
+    }
+    case ValueType::list: return entry.element == ValueType::map ? "a list of maps" : "a list of names";
+    case ValueType::string: return "a string";
+    case ValueType::choice: return fmt::format("one of {}", backticked_list(entry.choices));
+    case ValueType::integer: return "an integer";
+    case ValueType::quantity:
+      if (entry.quantity == QuantityKind::number) return "a number";
+      return fmt::format("a {} such as {}", quantity_kind_name(entry.quantity), quantity_examples(entry.quantity));
+    case ValueType::distribution:
+      return fmt::format("a {} such as {}, or a map with one of `deterministic`, `exponential`, `lognormal`",
+                         quantity_kind_name(entry.quantity), quantity_examples(entry.quantity));
+  }
+  return "a value";
+}
+
+// ---------------------------------------------------------------------------
+// docs/scenario-reference.md
+
+namespace {
+
+std::string type_column(const SchemaEntry& entry) {
+  switch (entry.type) {
+    case ValueType::map: return "map";
+    case ValueType::list: return entry.element == ValueType::map ? "list of maps" : "list of names";
+    case ValueType::string: return "string";
+    case ValueType::choice: return "choice";
+    case ValueType::integer: return "integer";
+    case ValueType::quantity: return std::string(quantity_kind_name(entry.quantity));
+    case ValueType::distribution: return fmt::format("distribution of {}", quantity_kind_name(entry.quantity));
+  }
+  return "";
+}
+
+std::string unit_column(const SchemaEntry& entry) {
+  if (entry.type != ValueType::quantity && entry.type != ValueType::distribution) return "—";
+  const std::string_view unit = quantity_si_unit(entry.quantity);
+  return unit.empty() ? "—" : fmt::format("{}", unit);
+}
+
+std::string default_column(const SchemaEntry& entry) {
+  if (entry.required) return "**required**";
+  if (entry.default_text.empty()) return "—";
+  // Defaults that are words rather than values ("the first site") are written plainly.
+  if (entry.default_text.find(' ') != std::string::npos) return entry.default_text;
+  return "`" + entry.default_text + "`";
+}
+
+std::string allowed_column(const SchemaEntry& entry) {
+  if (entry.type == ValueType::choice) return backticked_list(entry.choices);
+  const std::string range = describe_range(entry);
+  return range.empty() ? "—" : range;
+}
+
+void append_section(std::string& out, const std::string& title, const std::string& intro,
+                    const std::vector<const SchemaEntry*>& entries) {
+  out += fmt::format("### {}\n\n", title);
+  if (!intro.empty()) out += intro + "\n\n";
+  out += "| Key | Type | Unit | Default | Allowed | Description |\n";
+  out += "|---|---|---|---|---|---|\n";
+  for (const SchemaEntry* entry : entries) {
+    out += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", entry->path, type_column(*entry), unit_column(*entry),
+                       default_column(*entry), allowed_column(*entry), entry->description);
+  }
+  out += "\n";
+}
+
+}  // namespace
+
+std::string scenario_reference_markdown() {
+  std::string out;
+  out += R"(# Scenario file reference
+
+<!-- Generated by scenario_reference_markdown() from the schema table in
+     scenarios/loader/ScenarioSchema.cpp; do not edit by hand. Regenerate with
+     LEPTONSIM_REGENERATE_DOCS=1 build/bin/leptonsim_unit_tests "[scenario-reference]" -->
+
+A scenario is one YAML file that describes one simulated world: the sites and
+their hardware, the services and the load they receive. Every key below has a
+default unless it is marked **required**; unknown keys are errors. The loader
+reports every problem at once as `file:line:column: key.path: message`, with the
+closest valid key for typos (did you mean `replicas`?), and the command exits
+with status 2 without writing a report.
+
+A minimal scenario:
+
+```yaml
+name: minimal
+platform:
+  sites:
+    - name: dc1
+services:
+  - name: chat
+```
+
+## Quantities and units
+
+Quantities are written as a number and a unit (`30s`, `400Gbps`); a space
+between them is allowed. Units are case-sensitive: a lower-case `b` is a bit and
+an upper-case `B` a byte; `k` (or `K`) is 10^3, `M` 10^6, `G` 10^9, `T` 10^12,
+`P` 10^15, `E` 10^18, and `Ki`, `Mi`, `Gi`, `Ti`, `Pi` are powers of 1024. A
+plain number (`70e9`) is taken in the unit the value is stored in, shown in the
+"Unit" column of the tables below.
+
+| Kind | Stored in | Accepted units | Examples |
+|---|---|---|---|
+)";
+  for (QuantityKind kind : all_quantity_kinds()) {
+    if (kind == QuantityKind::number) {
+      out += fmt::format("| number | — | none (exponents allowed) | {} |\n", quantity_examples(kind));
+      continue;
+    }
+    std::string units;
+    for (const auto& unit : quantity_units_summary(kind)) units += unit == '|' ? '/' : unit;
+    out += fmt::format("| {} | {} | {} | {} |\n", quantity_kind_name(kind), quantity_si_unit(kind), units,
+                       quantity_examples(kind));
+  }
+  out += R"(
+## Distributions
+
+A key of type *distribution* takes either a single quantity, which every draw
+returns (`service_time: 100ms`), or a map with exactly one of these forms:
+
+```yaml
+service_time: {deterministic: 100ms}
+service_time: {exponential: {mean: 100ms}}
+service_time: {lognormal: {mean: 100ms, sigma: 0.5}}
+```
+
+`mean` is the mean of the distribution itself; for `lognormal`, `sigma` is the
+standard deviation of the underlying normal distribution.
+
+## Overriding values with `--set`
+
+`leptonsim run scenario.yaml --set key.path=value` changes one value before the
+scenario is validated; repeat `--set` for several values, later ones win. Key
+paths are the ones in the tables below, with list indices counted from 0:
+
+```
+--set duration=2h
+--set services[0].replicas=8
+--set platform.sites[0].fabric.link=100Gbps
+--set 'platform.wan[0].between=[us-east, edge-nyc]'
+--set services[0].load_balancer.policy=least_outstanding
+```
+
+The value is parsed as YAML, so lists and maps work (quote the whole argument
+in the shell when it has spaces or brackets). Missing map keys are
+created where the schema allows them; a list element must already exist. A
+problem with an override is reported as `--set:N:column`, N being the number of
+the override (1 for the first). Sweeps use the same key paths. Every resolved
+value is recorded in the report's `parameters` table under its key path.
+
+## Keys
+
+Key paths use `.` between map keys and `[]` for the items of a list;
+`<param>` stands for any other key.
+
+)";
+
+  struct Section {
+    std::string title;
+    std::string prefix;
+    std::string intro;
+  };
+  const std::vector<Section> sections = {
+      {"Top level", "", "General settings of the run."},
+      {"platform", "platform", "Sites, their racks, nodes and fabric, and the WAN between them."},
+      {"services", "services", "Inference services with a fixed number of replicas."},
+      {"catalog", "catalog", "Hardware catalogue additions and overrides."},
+  };
+  for (const auto& section : sections) {
+    std::vector<const SchemaEntry*> entries;
+    for (const auto& entry : scenario_schema()) {
+      const bool top_level_scalar = entry.path.find('.') == std::string::npos &&
+                                    entry.path.find('[') == std::string::npos &&
+                                    entry.type != ValueType::map && entry.type != ValueType::list;
+      const bool in_section = section.prefix.empty()
+                                  ? top_level_scalar
+                                  : !top_level_scalar && (entry.path == section.prefix ||
+                                                          entry.path.rfind(section.prefix + ".", 0) == 0 ||
+                                                          entry.path.rfind(section.prefix + "[", 0) == 0);
+      if (in_section) entries.push_back(&entry);
+    }
+    append_section(out, section.title, section.intro, entries);
+  }
+  // Drop the blank line after the last table so the file ends with exactly one newline.
+  while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace leptonsim

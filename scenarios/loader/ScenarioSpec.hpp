@@ -1,0 +1,120 @@
+// ScenarioSpec: the validated, unit-free description of one simulated world.
+//
+// Plain structs with a default and a comment on every field. All quantities are
+// stored in SI base units: seconds, bytes, bytes per second, FLOP, FLOP/s, USD.
+// The YAML loader (ScenarioLoader) converts unit strings ("30s", "400Gbps") into
+// these fields; docs/scenario-reference.md documents every key.
+#pragma once
+
+#include "catalog/HardwareCatalog.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leptonsim {
+
+// A probability distribution of a non-negative quantity (a duration, for now).
+struct DistributionSpec {
+  enum class Kind { deterministic, exponential, lognormal };
+  Kind kind = Kind::deterministic;  // shape of the distribution
+  double mean = 0.0;                // mean value (seconds for durations), > 0
+  double sigma = 0.0;               // lognormal only: sigma of the underlying normal, >= 0
+};
+
+// Network fabric inside one site.
+struct FabricSpec {
+  enum class Topology { leaf_spine, fat_tree };
+  Topology topology = Topology::leaf_spine;  // leaf_spine: 2-level Clos; fat_tree: 3-level (pods)
+  double link_bandwidth = 400e9 / 8;         // bytes/s of every switch-to-switch and switch-to-node link
+  double link_latency = 1e-6;                // seconds per fabric link
+  double oversubscription = 1.0;             // leaf downlink capacity / uplink capacity, >= 1
+  int racks_per_pod = 0;                     // fat_tree only; 0 = all racks in one pod
+};
+
+// A region (cloud data centre) or an edge site.
+struct SiteSpec {
+  std::string name;              // unique name, required
+  std::string kind = "region";   // region | edge
+  int racks = 1;                 // number of racks, >= 1
+  int nodes_per_rack = 1;        // GPU nodes in each rack, >= 1
+  std::string node = "h100x8";   // node shape name from the catalogue
+  FabricSpec fabric;             // the site's network fabric
+};
+
+// A wide-area link between two sites.
+struct WanLinkSpec {
+  std::string site_a;              // first site name
+  std::string site_b;              // second site name
+  double bandwidth = 100e9 / 8;    // bytes/s in each direction
+  double latency = 10e-3;          // one-way seconds
+};
+
+struct PlatformSpec {
+  std::vector<SiteSpec> sites;     // at least one site
+  std::vector<WanLinkSpec> wan;    // links between sites; every pair of sites must be connected
+};
+
+// Open-loop request arrivals.
+struct ArrivalSpec {
+  std::string process = "poisson";  // poisson (only process in this version)
+  double rate = 1.0;                // mean requests per second, > 0
+};
+
+// Work one request puts on a replica: exactly one of the two forms.
+struct DemandSpec {
+  // Service time of one request on one replica slot, independent of other
+  // requests on the replica (the replica has max_concurrency independent slots).
+  std::optional<DistributionSpec> service_time;
+  // FLOP per request, split evenly over the replica's GPUs and executed on them;
+  // concurrent requests on a replica share its GPUs (processor sharing).
+  std::optional<DistributionSpec> flops;
+};
+
+struct LoadBalancerSpec {
+  std::string policy = "round_robin";       // registered load-balancer name
+  std::map<std::string, double> params;     // policy parameters by name
+};
+
+struct SloSpec {
+  double latency_p99 = 0.0;  // seconds; 0 = no SLO
+};
+
+// A model-serving endpoint with a fixed number of replicas.
+struct ServiceSpec {
+  std::string name;                      // unique name, required
+  std::string site;                      // site name; empty = first site
+  int replicas = 1;                      // fixed replica count, >= 1
+  int gpus_per_replica = 1;              // GPUs of one node per replica, >= 1
+  std::string gpu_type;                  // required GPU type; empty = the site's node GPU
+  int max_concurrency = 1;               // requests one replica serves at once, >= 1
+  enum class QueueLocation { replica, balancer };
+  // replica: the balancer routes on arrival and each replica keeps an FCFS queue;
+  // balancer: one FCFS queue at the balancer, routed when a replica slot frees.
+  QueueLocation queue = QueueLocation::replica;
+  ArrivalSpec arrivals;                  // request arrival process
+  DemandSpec demand;                     // work per request
+  LoadBalancerSpec load_balancer;        // routing policy
+  SloSpec slo;                           // latency objective (reported, not enforced)
+};
+
+struct ScenarioSpec {
+  std::string name = "unnamed";     // scenario name, used in reports
+  std::uint64_t seed = 1;           // root seed of every random stream
+  double duration = 3600.0;         // simulated seconds; arrivals stop at this time
+  double warmup = 0.0;              // seconds; requests arriving earlier are not in latency statistics
+  double sample_interval = 60.0;    // seconds between time-series samples, > 0
+  PlatformSpec platform;            // hardware
+  std::vector<ServiceSpec> services; // inference services
+  HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
+
+  // Provenance, filled by the loader (not YAML keys).
+  std::string source_path;          // file the scenario came from
+  std::string source_text;          // the YAML text after --set overrides
+  std::map<std::string, std::string> parameters;  // flattened key path -> value of the resolved YAML
+  std::map<std::string, std::pair<int, int>> key_locations;  // key path -> (line, column) in source_path
+};
+
+}  // namespace leptonsim

@@ -1,0 +1,265 @@
+#include "Simulation.hpp"
+
+#include "CompletionDispatch.hpp"
+#include "InferenceService.hpp"
+#include "PlatformBuilder.hpp"
+#include "RegisterAllPolicies.hpp"
+#include "scheduling/StaticReplicaPlacement.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <simgrid/s4u.hpp>
+#include <unistd.h>
+
+namespace sg4 = simgrid::s4u;
+
+namespace leptonsim {
+
+std::string text_hash(const std::string& text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+// Simulated times at which the controller samples: every interval, and the end.
+std::vector<double> sample_times(double interval, double end) {
+  std::vector<double> times;
+  for (long k = 1;; ++k) {
+    const double t = k * interval;
+    if (t >= end * (1 - 1e-12)) break;
+    times.push_back(t);
+  }
+  times.push_back(end);
+  return times;
+}
+
+// Reports progress on stderr: JSON lines when asked, else a text line for runs
+// that take more than a couple of seconds of wall time.
+class ProgressReporter {
+public:
+  ProgressReporter(ProgressMode mode, double end_time, Clock::time_point started)
+      : mode_(mode), end_time_(end_time), started_(started) {}
+
+  void operator()() {
+    const int steps = 100;
+    for (int step = 1; step <= steps; ++step) {
+      sg4::this_actor::sleep_until(end_time_ * step / steps);
+      report(static_cast<double>(step) / steps);
+    }
+    if (printed_text_) std::fputc('\n', stderr);
+  }
+
+private:
+  void report(double fraction) {
+    const double wall = std::chrono::duration<double>(Clock::now() - started_).count();
+    const double now = sg4::Engine::get_clock();
+    if (mode_ == ProgressMode::json) {
+      nlohmann::json line{{"event", "progress"}, {"sim_time", now}, {"fraction", fraction}, {"wall_seconds", wall}};
+      std::fprintf(stderr, "%s\n", line.dump().c_str());
+      std::fflush(stderr);
+    } else if (mode_ == ProgressMode::text && wall >= 2.0 && wall - last_text_wall_ >= 0.5) {
+      std::fprintf(stderr, "\r[%3.0f%%] simulated %.0f s of %.0f s, %.1f s wall", 100 * fraction, now, end_time_, wall);
+      std::fflush(stderr);
+      printed_text_ = true;
+      last_text_wall_ = wall;
+    }
+  }
+
+  ProgressMode mode_;
+  double end_time_;
+  Clock::time_point started_;
+  bool printed_text_ = false;
+  double last_text_wall_ = 0.0;
+};
+
+class Run {
+public:
+  Run(const ScenarioSpec& spec, const RunOptions& options) : spec_(spec), options_(options) {}
+
+  RunResult execute() {
+    started_ = Clock::now();
+    result_.run.started_at = utc_now_iso8601();
+    int argc = 2;
+    char program[] = "leptonsim";
+    char log_option[] = "--log=root.thres:warning";
+    char* argv[] = {program, log_option, nullptr};
+    sg4::Engine engine(&argc, argv);
+    // CM02 without cross-traffic: transfer time = latency + bytes / bottleneck, no TCP window cap.
+    engine.set_config("network/model:CM02");
+    engine.set_config("network/crosstraffic:0");
+    engine.set_config("network/TCP-gamma:0");
+    CompletionDispatch::install();
+
+    platform_ = build_platform(spec_);
+    create_services();
+    for (auto& service : services_) service->start();
+    sg4::Host* control_host = platform_.nodes.front().cpu;
+    sg4::Actor::create("controller", control_host, [this] { control_loop(); });
+    if (options_.progress != ProgressMode::none)
+      sg4::Actor::create("progress", control_host, ProgressReporter(options_.progress, spec_.duration, started_))
+          ->daemonize();
+    engine.run();
+    CompletionDispatch::release_all();
+    collect();
+    result_.run.wall_seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    return std::move(result_);
+  }
+
+private:
+  void create_services() {
+    std::vector<NodeCapacity> nodes;
+    for (const SimNode& node : platform_.nodes) nodes.push_back({node.site, node.gpu->name, node.shape->gpus});
+    std::vector<ReplicaRequest> requests;
+    for (const ServiceSpec& service : spec_.services) {
+      const std::string site = service.site.empty() ? spec_.platform.sites.front().name : service.site;
+      const SiteSpec& site_spec = *std::find_if(spec_.platform.sites.begin(), spec_.platform.sites.end(),
+                                                [&](const SiteSpec& s) { return s.name == site; });
+      const std::string gpu_type =
+          service.gpu_type.empty() ? spec_.catalog.find_node_shape(site_spec.node)->gpu_type : service.gpu_type;
+      for (int r = 0; r < service.replicas; ++r) requests.push_back({service.name, site, gpu_type, service.gpus_per_replica});
+    }
+    const PlacementResult placement = place_replicas_first_fit(nodes, requests);
+    if (!placement.error.empty()) throw std::runtime_error(placement.error);
+
+    std::size_t next = 0;
+    for (const ServiceSpec& service : spec_.services) {
+      std::vector<ReplicaSetup> replicas;
+      for (int r = 0; r < service.replicas; ++r, ++next) {
+        const ReplicaAssignment& assignment = placement.assignments[next];
+        const SimNode& node = platform_.nodes[assignment.node];
+        ReplicaSetup setup{node.name, {}};
+        for (int g : assignment.gpu_indices) setup.gpus.push_back(node.gpus[g]);
+        nlohmann::json detail{{"service", service.name}, {"replica", r}, {"node", node.name}};
+        std::vector<std::string> gpu_names;
+        for (const sg4::Host* gpu : setup.gpus) gpu_names.push_back(gpu->get_name());
+        detail["gpus"] = gpu_names;
+        result_.events.push_back(Event{0.0, "replica_placed", fmt::format("{}/{}", service.name, r), detail.dump()});
+        replicas.push_back(std::move(setup));
+        gpus_allocated_ += service.gpus_per_replica;
+      }
+      auto balancer = policy_registries().load_balancers.make(service.load_balancer.policy, service.load_balancer.params);
+      services_.push_back(std::make_unique<InferenceService>(service, std::move(replicas), std::move(balancer),
+                                                             spec_.seed, spec_.warmup, spec_.duration));
+    }
+  }
+
+  void control_loop() {
+    const double end = spec_.duration;
+    const std::vector<double> samples = sample_times(spec_.sample_interval, end);
+    std::set<double> wakeups(samples.begin(), samples.end());
+    wakeups.insert(spec_.warmup);
+    for (double t : wakeups) {
+      sg4::this_actor::sleep_until(t);
+      if (t == spec_.warmup)
+        for (auto& service : services_) service->begin_measurement(t);
+      if (t > 0 && std::binary_search(samples.begin(), samples.end(), t)) sample(t);
+      if (t == end)
+        for (auto& service : services_) service->stop(t);
+    }
+  }
+
+  void sample(double now) {
+    for (auto& service : services_) service->sample(now, result_.timeseries);
+    double busy = 0.0;
+    for (auto& service : services_) busy += service->gpu_busy_seconds_total();
+    const double interval = now - last_sample_;
+    put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
+    put_cluster_series("cost.cumulative", now, hourly_cost() * now / 3600.0);
+    busy_at_last_sample_ = busy;
+    last_sample_ = now;
+  }
+
+  void put_cluster_series(const char* name, double t, double value) {
+    for (TimeSeries& series : result_.timeseries)
+      if (series.series == name && series.entity.empty()) {
+        series.t.push_back(t);
+        series.value.push_back(value);
+        return;
+      }
+    result_.timeseries.push_back(TimeSeries{name, "", {t}, {value}});
+  }
+
+  double hourly_cost() const {
+    double per_hour = 0.0;
+    for (const SimNode& node : platform_.nodes) per_hour += node.shape->price_per_hour;
+    return per_hour;
+  }
+
+  void collect() {
+    const double window = spec_.duration - spec_.warmup;
+    RunRecord& run = result_.run;
+    run.scenario_name = spec_.name;
+    run.scenario_text = spec_.source_text;
+    run.scenario_hash = text_hash(spec_.source_text);
+    run.scenario_path = spec_.source_path;
+    run.seed = spec_.seed;
+    run.version = options_.version;
+    run.simulated_seconds = spec_.duration;
+    result_.parameters = spec_.parameters;
+    result_.parameters["seed"] = std::to_string(spec_.seed);
+
+    double busy = 0.0;
+    for (auto& service : services_) {
+      service->report(result_);
+      busy += service->gpu_busy_seconds_in_window();
+    }
+    const int gpus = platform_.total_gpus();
+    auto put = [&](const std::string& metric, double value, const char* unit) {
+      result_.summary.push_back(SummaryMetric{metric, value, unit});
+    };
+    put("cluster.nodes", static_cast<double>(platform_.nodes.size()), "1");
+    put("cluster.gpus_total", gpus, "1");
+    put("cluster.gpus_allocated", gpus_allocated_, "1");
+    put("cluster.gpu_allocation", static_cast<double>(gpus_allocated_) / gpus, "1");
+    put("cluster.gpu_utilization_mean", busy / (window * gpus), "1");
+    const double hours = spec_.duration / 3600.0;
+    put("cost.node_hours", platform_.nodes.size() * hours, "h");
+    put("cost.compute", hourly_cost() * hours, "USD");
+    put("cost.total", hourly_cost() * hours, "USD");
+    put("cost.per_hour", hourly_cost(), "USD/h");
+
+    nlohmann::json start{{"nodes", platform_.nodes.size()}, {"gpus", gpus}, {"services", services_.size()}};
+    result_.events.insert(result_.events.begin(), Event{0.0, "run_start", spec_.name, start.dump()});
+    if (spec_.warmup > 0)
+      result_.events.push_back(Event{spec_.warmup, "measurement_start", spec_.name, "{}"});
+    result_.events.push_back(Event{spec_.duration, "run_end", spec_.name, "{}"});
+  }
+
+  const ScenarioSpec& spec_;
+  RunOptions options_;
+  Clock::time_point started_;
+  RunResult result_;
+  SimPlatform platform_;
+  std::vector<std::unique_ptr<InferenceService>> services_;
+  int gpus_allocated_ = 0;
+  double busy_at_last_sample_ = 0.0;
+  double last_sample_ = 0.0;
+};
+
+}  // namespace
+
+RunResult run_simulation(const ScenarioSpec& spec, const RunOptions& options) { return Run(spec, options).execute(); }
+
+}  // namespace leptonsim

@@ -1,0 +1,174 @@
+// End-to-end tests of the leptonsim command line: determinism, bad input,
+// every example scenario, policies, progress lines.
+#include "CliRunner.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+using namespace leptonsim;
+using namespace leptonsim::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kSource = LEPTONSIM_SOURCE_DIR;
+
+RunResult load_only_run(const fs::path& report_path) {
+  ReportReader report(report_path.string());
+  REQUIRE(report.run_ids().size() == 1);
+  return report.load(report.run_ids().front());
+}
+
+CliResult run_quickstart(const TempDir& dir, const std::string& report, const std::string& seed) {
+  return run_leptonsim({"run", (kSource / "scenarios/quickstart.yaml").string(), "-o", (dir / report).string(), "--seed",
+                        seed, "--set", "duration=15min", "--progress", "none", "-q"},
+                       dir);
+}
+
+}  // namespace
+
+TEST_CASE("same scenario and seed give identical reports; another seed differs", "[determinism]") {
+  TempDir dir;
+  REQUIRE(run_quickstart(dir, "a.db", "7").exit_code == 0);
+  REQUIRE(run_quickstart(dir, "b.db", "7").exit_code == 0);
+  REQUIRE(run_quickstart(dir, "c.db", "8").exit_code == 0);
+  const RunResult a = load_only_run(dir / "a.db"), b = load_only_run(dir / "b.db"), c = load_only_run(dir / "c.db");
+
+  REQUIRE(a.summary.size() == b.summary.size());
+  for (std::size_t i = 0; i < a.summary.size(); ++i) {
+    INFO(a.summary[i].metric);
+    CHECK(a.summary[i].metric == b.summary[i].metric);
+    // NaN never equals itself; compare bit for bit through the text form.
+    CHECK(fmt::format("{}", a.summary[i].value) == fmt::format("{}", b.summary[i].value));
+  }
+  REQUIRE(a.timeseries.size() == b.timeseries.size());
+  for (std::size_t i = 0; i < a.timeseries.size(); ++i) {
+    CHECK(a.timeseries[i].series == b.timeseries[i].series);
+    CHECK(a.timeseries[i].t == b.timeseries[i].t);
+    CHECK(a.timeseries[i].value == b.timeseries[i].value);
+  }
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    CHECK(a.events[i].t == b.events[i].t);
+    CHECK(a.events[i].kind == b.events[i].kind);
+    CHECK(a.events[i].detail == b.events[i].detail);
+  }
+  CHECK(a.run.scenario_hash == b.run.scenario_hash);
+
+  bool any_summary_differs = false;
+  for (std::size_t i = 0; i < a.summary.size(); ++i)
+    any_summary_differs |= fmt::format("{}", a.summary[i].value) != fmt::format("{}", c.summary[i].value);
+  CHECK(any_summary_differs);
+  bool any_series_differs = false;
+  for (std::size_t i = 0; i < a.timeseries.size(); ++i) any_series_differs |= a.timeseries[i].value != c.timeseries[i].value;
+  CHECK(any_series_differs);
+}
+
+TEST_CASE("every broken scenario fails with a located message, exit code 2 and no report", "[input]") {
+  // fixture -> a phrase its message must contain
+  const std::vector<std::pair<std::string, std::string>> fixtures = {
+      {"syntax_error.yaml", "syntax_error.yaml:"},
+      {"unknown_key.yaml", "did you mean"},
+      {"wrong_type.yaml", "replicas"},
+      {"negative_count.yaml", ">= 1"},
+      {"unknown_gpu_type.yaml", "H100-SXM"},
+      {"replica_too_big.yaml", "16"},
+      {"unit_typo.yaml", "30sec"},
+  };
+  for (const auto& [name, phrase] : fixtures) {
+    TempDir dir;
+    const fs::path scenario = kSource / "tests/fixtures/broken" / name;
+    REQUIRE(fs::exists(scenario));
+    const fs::path report = dir / "report.db";
+    const CliResult result = run_leptonsim({"run", scenario.string(), "-o", report.string(), "--progress", "none"}, dir);
+    INFO(name << ": " << result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find(scenario.string() + ":") != std::string::npos);
+    CHECK(result.err.find(phrase) != std::string::npos);
+    CHECK_FALSE(fs::exists(report));
+    for (const auto& entry : fs::directory_iterator(dir.path()))  // only the captured stdout/stderr
+      CHECK(entry.path().extension() == ".txt");
+    const CliResult validated = run_leptonsim({"validate", scenario.string()}, dir);
+    CHECK(validated.exit_code == 2);
+  }
+}
+
+TEST_CASE("bad --set paths and unknown policies are input errors", "[input]") {
+  TempDir dir;
+  const std::string quickstart = (kSource / "scenarios/quickstart.yaml").string();
+  const CliResult typo = run_leptonsim({"validate", quickstart, "--set", "services[0].replicsa=3"}, dir);
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("replicas") != std::string::npos);
+  const CliResult index = run_leptonsim({"validate", quickstart, "--set", "services[5].replicas=3"}, dir);
+  CHECK(index.exit_code == 2);
+  const CliResult policy =
+      run_leptonsim({"validate", quickstart, "--set", "services[0].load_balancer.policy=least_outstandng"}, dir);
+  CHECK(policy.exit_code == 2);
+  CHECK(policy.err.find("services[0].load_balancer.policy") != std::string::npos);
+  CHECK(policy.err.find("did you mean 'least_outstanding'") != std::string::npos);
+  const CliResult too_many = run_leptonsim({"validate", quickstart, "--set", "services[0].replicas=40"}, dir);
+  CHECK(too_many.exit_code == 2);
+  CHECK(too_many.err.find("services[0]") != std::string::npos);
+}
+
+TEST_CASE("every example scenario validates and runs", "[examples]") {
+  for (const auto& entry : fs::directory_iterator(kSource / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    TempDir dir;
+    INFO(entry.path().string());
+    const CliResult validated = run_leptonsim({"validate", entry.path().string()}, dir);
+    CHECK(validated.exit_code == 0);
+    const CliResult ran = run_leptonsim({"run", entry.path().string(), "-o", (dir / "r.db").string(), "--set",
+                                         "duration=10min", "--set", "warmup=0s", "--progress", "none"},
+                                        dir);
+    INFO(ran.err);
+    CHECK(ran.exit_code == 0);
+    CHECK(ran.out.find("cost.total") != std::string::npos);
+    ReportReader report((dir / "r.db").string());
+    CHECK(report.schema_version() == "1");
+    const auto summary = report.summary(report.run_ids().front());
+    CHECK(summary.at("cost.total") > 0);
+  }
+}
+
+TEST_CASE("policies lists the load balancers with their descriptions", "[cli]") {
+  TempDir dir;
+  const CliResult text = run_leptonsim({"policies"}, dir);
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("load_balancer:") != std::string::npos);
+  CHECK(text.out.find("round_robin") != std::string::npos);
+  CHECK(text.out.find("least_outstanding") != std::string::npos);
+  const CliResult json = run_leptonsim({"policies", "--json"}, dir);
+  const auto parsed = nlohmann::json::parse(json.out);
+  CHECK(parsed.size() >= 2);
+  const CliResult version = run_leptonsim({"--version"}, dir);
+  CHECK(version.exit_code == 0);
+  CHECK(version.out.find("leptonsim") != std::string::npos);
+}
+
+TEST_CASE("--progress=json prints parseable lines ending with done", "[cli]") {
+  TempDir dir;
+  const CliResult result = run_leptonsim({"run", (kSource / "scenarios/quickstart.yaml").string(), "-o",
+                                          (dir / "p.db").string(), "--set", "duration=5min", "--set", "warmup=0s",
+                                          "--progress=json", "-q"},
+                                         dir);
+  REQUIRE(result.exit_code == 0);
+  std::istringstream lines(result.err);
+  std::string line;
+  double last_fraction = 0;
+  int progress_lines = 0;
+  std::string last_event;
+  while (std::getline(lines, line)) {
+    const auto parsed = nlohmann::json::parse(line);
+    last_event = parsed.at("event");
+    if (last_event == "progress") {
+      CHECK(parsed.at("fraction").get<double>() >= last_fraction);
+      last_fraction = parsed.at("fraction");
+      ++progress_lines;
+    }
+  }
+  CHECK(progress_lines == 100);
+  CHECK(last_fraction == Approx(1.0));
+  CHECK(last_event == "done");
+}
