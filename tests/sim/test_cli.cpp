@@ -28,7 +28,7 @@ CliResult run_quickstart(const TempDir& dir, const std::string& report, const st
 
 }  // namespace
 
-TEST_CASE("same scenario and seed give identical reports; another seed differs", "[determinism]") {
+TEST_CASE("same scenario and seed give identical reports and another seed differs", "[determinism]") {
   TempDir dir;
   REQUIRE(run_quickstart(dir, "a.db", "7").exit_code == 0);
   REQUIRE(run_quickstart(dir, "b.db", "7").exit_code == 0);
@@ -147,7 +147,7 @@ TEST_CASE("policies lists the load balancers with their descriptions", "[cli]") 
   CHECK(version.out.find("leptonsim") != std::string::npos);
 }
 
-TEST_CASE("--progress=json prints parseable lines ending with done", "[cli]") {
+TEST_CASE("Progress as JSON lines: --progress=json prints parseable lines ending with done", "[cli]") {
   TempDir dir;
   const CliResult result = run_leptonsim({"run", (kSource / "scenarios/quickstart.yaml").string(), "-o",
                                           (dir / "p.db").string(), "--set", "duration=5min", "--set", "warmup=0s",

@@ -124,7 +124,7 @@ TEST_CASE("LatencyHistogram worst case: values on bucket edges and just below", 
   }
 }
 
-TEST_CASE("LatencyHistogram exact count, sum, min, max; zeros are counted", "[histogram]") {
+TEST_CASE("LatencyHistogram exact count, sum, min, max and zeros are counted", "[histogram]") {
   LatencyHistogram h;
   CHECK(h.empty());
   CHECK(std::isnan(h.mean()));

@@ -607,7 +607,7 @@ catalog:
 // ---------------------------------------------------------------------------
 // --set overrides
 
-TEST_CASE("--set overrides values, creating missing keys", "[scenario-loader][set]") {
+TEST_CASE("Overrides with --set: overrides values, creating missing keys", "[scenario-loader][set]") {
   const ScenarioSpec spec = load_scenario_file(
       fixture("valid/minimal.yaml"),
       {"services[0].replicas=8", "platform.sites[0].fabric.link=100Gbps", "duration=2h", "duration=3h",
@@ -632,7 +632,7 @@ TEST_CASE("--set overrides values, creating missing keys", "[scenario-loader][se
   CHECK_THAT(spec.source_text, Contains("link: 100Gbps"));
 }
 
-TEST_CASE("--set values are YAML: lists and maps work", "[scenario-loader][set]") {
+TEST_CASE("Overrides with --set: values are YAML: lists and maps work", "[scenario-loader][set]") {
   const ScenarioSpec spec = load_scenario_text(two_sites_header + "  wan: [{between: [a, b]}]\n", "two.yaml",
                                                {"platform.wan[0].between=[b, a]",
                                                 "platform.sites=[{name: x}, {name: y}, {name: z}]",
@@ -644,13 +644,13 @@ TEST_CASE("--set values are YAML: lists and maps work", "[scenario-loader][set]"
   CHECK(spec.parameters.at("platform.wan[1].between[1]") == "z");
 }
 
-TEST_CASE("--set can fill an empty scenario", "[scenario-loader][set]") {
+TEST_CASE("Overrides with --set: can fill an empty scenario", "[scenario-loader][set]") {
   const ScenarioSpec spec = load_scenario_text("", "empty.yaml", {"platform={sites: [{name: a}]}", "name=from-cli"});
   CHECK(spec.name == "from-cli");
   CHECK(spec.platform.sites.at(0).name == "a");
 }
 
-TEST_CASE("--set path errors name the override and suggest keys", "[scenario-loader][set]") {
+TEST_CASE("Overrides with --set: path errors name the override and suggest keys", "[scenario-loader][set]") {
   const auto issues = issues_of_file(fixture("valid/minimal.yaml"),
                                      {"services[0].replicsa=8", "services[3].replicas=1", "services.replicas=1",
                                       "nokey", "platform.sites[0].name.x=1", "services[a].name=x", "=3",
