@@ -1,12 +1,12 @@
 #include "PlatformBuilder.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
 
 namespace sg4 = simgrid::s4u;
 using simgrid::kernel::routing::NetPoint;
+using Direction = sg4::LinkInRoute::Direction;
 
 namespace leptonsim {
 
@@ -16,31 +16,51 @@ int SimPlatform::total_gpus() const {
   return total;
 }
 
-FabricShape derive_fabric_shape(const SiteSpec& site, const NodeShape& shape) {
-  FabricShape fabric;
-  const double link = site.fabric.link_bandwidth;
-  fabric.links_per_node = static_cast<unsigned>(std::max(1.0, std::round(shape.nic_bandwidth / link)));
-  // Uplink capacity of a leaf = downlink capacity / oversubscription.
-  const double downlinks = static_cast<double>(site.nodes_per_rack) * fabric.links_per_node;
-  const unsigned uplinks = static_cast<unsigned>(std::max(1.0, std::ceil(downlinks / site.fabric.oversubscription)));
-  fabric.spines = std::min(uplinks, 8u);
-  fabric.links_per_uplink = (uplinks + fabric.spines - 1) / fabric.spines;
-  return fabric;
-}
-
 namespace {
+
+// The links inside one node, created before any node zone exists.
+struct NodeLinks {
+  std::vector<const sg4::Link*> gpu_pcie;    // GPU <-> node switch (towards the NIC)
+  std::vector<const sg4::Link*> gpu_nvlink;  // GPU <-> NVSwitch (GPU-to-GPU inside the node)
+  const sg4::Link* cpu_pcie = nullptr;
+  const sg4::Link* nic = nullptr;            // node switch <-> fabric, all NICs together
+};
 
 struct SiteBuild {
   const SiteSpec* site = nullptr;
   const NodeShape* shape = nullptr;
   const GpuType* gpu = nullptr;
+  FabricShape fabric;
+  std::vector<NodeLinks> node_links;  // per compute leaf
   SimPlatform* platform = nullptr;
   NetPoint* border = nullptr;
 };
 
+const sg4::Link* duplex_link(sg4::NetZone* zone, const std::string& name, double bandwidth) {
+  return zone->create_split_duplex_link(name, bandwidth)->set_latency(0)->seal();
+}
+
+void create_node_links(SiteBuild& build, sg4::NetZone* root) {
+  const SiteSpec& site = *build.site;
+  const bool has_nvlink = build.gpu->nvlink_bandwidth > 0;
+  for (int rack = 0; rack < site.racks; ++rack)
+    for (int index = 0; index < site.nodes_per_rack; ++index) {
+      const std::string node = fmt::format("{}/r{}/n{}", site.name, rack, index);
+      NodeLinks links;
+      for (int g = 0; g < build.shape->gpus; ++g) {
+        links.gpu_pcie.push_back(duplex_link(root, fmt::format("{}/gpu{}/pcie", node, g), build.shape->pcie_bandwidth));
+        if (has_nvlink)
+          links.gpu_nvlink.push_back(duplex_link(root, fmt::format("{}/gpu{}/nvlink", node, g), build.gpu->nvlink_bandwidth));
+      }
+      links.cpu_pcie = duplex_link(root, node + "/cpu/pcie", build.shape->pcie_bandwidth);
+      links.nic = duplex_link(root, node + "/nic", build.shape->nic_bandwidth);
+      build.node_links.push_back(std::move(links));
+    }
+}
+
 std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone* fabric_zone, unsigned long leaf) {
   const SiteSpec& site = *build.site;
-  const unsigned long compute_leaves = static_cast<unsigned long>(site.racks) * site.nodes_per_rack;
+  const unsigned long compute_leaves = build.node_links.size();
   if (leaf >= compute_leaves) {
     // Infrastructure rack/pod: the first leaf is the border router, the rest are unused ports.
     const std::string name = leaf == compute_leaves ? site.name + "/border" : fmt::format("{}/port{}", site.name, leaf);
@@ -48,34 +68,33 @@ std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone*
     if (leaf == compute_leaves) build.border = router;
     return {router, nullptr};
   }
-  const int rack = static_cast<int>(leaf / site.nodes_per_rack);
-  const int index = static_cast<int>(leaf % site.nodes_per_rack);
+  const NodeLinks& links = build.node_links[leaf];
   SimNode node;
-  node.name = fmt::format("{}/r{}/n{}", site.name, rack, index);
+  node.rack = static_cast<int>(leaf / site.nodes_per_rack);
+  node.index_in_rack = static_cast<int>(leaf % site.nodes_per_rack);
+  node.name = fmt::format("{}/r{}/n{}", site.name, node.rack, node.index_in_rack);
   node.site = site.name;
-  node.rack = rack;
-  node.index_in_rack = index;
   node.shape = build.shape;
   node.gpu = build.gpu;
 
   sg4::NetZone* zone = sg4::create_star_zone(node.name);
   zone->set_parent(fabric_zone);
-  const double gpu_link = build.gpu->nvlink_bandwidth > 0 ? build.gpu->nvlink_bandwidth : build.shape->pcie_bandwidth;
-  auto attach = [&](sg4::Host* host, double bandwidth) {
-    const sg4::Link* link = zone->create_split_duplex_link(host->get_name() + "/link", bandwidth)->set_latency(0)->seal();
-    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{link, sg4::LinkInRoute::Direction::UP}}, true);
-  };
   for (int g = 0; g < build.shape->gpus; ++g) {
     sg4::Host* host = zone->create_host(fmt::format("{}/gpu{}", node.name, g), build.gpu->dense_bf16_flops)->seal();
-    attach(host, gpu_link);
+    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{links.gpu_pcie[g], Direction::UP}}, true);
     node.gpus.push_back(host);
   }
   node.cpu = zone->create_host(node.name + "/cpu", build.shape->cpu_flops)->seal();
-  attach(node.cpu, build.shape->pcie_bandwidth);
-  // The NIC joins the node's internal switch to the fabric, full duplex.
+  zone->add_route(node.cpu->get_netpoint(), nullptr, nullptr, nullptr, {{links.cpu_pcie, Direction::UP}}, true);
   NetPoint* gateway = zone->create_router(node.name + "/gw");
-  const sg4::Link* nic = zone->create_split_duplex_link(node.name + "/nic", build.shape->nic_bandwidth)->set_latency(0)->seal();
-  zone->add_route(gateway, nullptr, nullptr, nullptr, {{nic, sg4::LinkInRoute::Direction::UP}}, true);
+  zone->add_route(gateway, nullptr, nullptr, nullptr, {{links.nic, Direction::UP}}, true);
+  // GPU-to-GPU inside the node goes over NVLink, not through the node switch.
+  if (!links.gpu_nvlink.empty())
+    for (int a = 0; a < build.shape->gpus; ++a)
+      for (int b = 0; b < build.shape->gpus; ++b)
+        if (a != b)
+          zone->add_bypass_route(node.gpus[a]->get_netpoint(), node.gpus[b]->get_netpoint(), nullptr, nullptr,
+                                 {{links.gpu_nvlink[a], Direction::UP}, {links.gpu_nvlink[b], Direction::DOWN}});
   zone->seal();
   build.platform->nodes.push_back(std::move(node));
   return {zone->get_netpoint(), gateway};
@@ -83,26 +102,24 @@ std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone*
 
 sg4::NetZone* build_site(SiteBuild& build, const sg4::NetZone* root) {
   const SiteSpec& site = *build.site;
-  const FabricShape shape = derive_fabric_shape(site, *build.shape);
+  const FabricShape& shape = build.fabric;
   const auto npr = static_cast<unsigned>(site.nodes_per_rack);
+  const auto uplinks = static_cast<unsigned>(shape.uplinks_per_leaf);
   std::unique_ptr<sg4::FatTreeParams> params;
   if (site.fabric.topology == FabricSpec::Topology::leaf_spine) {
     params = std::make_unique<sg4::FatTreeParams>(2, std::vector<unsigned>{npr, static_cast<unsigned>(site.racks) + 1},
-                                                  std::vector<unsigned>{1, shape.spines},
-                                                  std::vector<unsigned>{shape.links_per_node, shape.links_per_uplink});
+                                                  std::vector<unsigned>{1, uplinks}, std::vector<unsigned>{1, 1});
   } else {
-    const unsigned racks_per_pod = site.fabric.racks_per_pod > 0 ? site.fabric.racks_per_pod : site.racks;
-    const unsigned pods = static_cast<unsigned>(site.racks) / racks_per_pod;
-    // Aggregation to core is non-blocking: each aggregation switch has one uplink per rack of its pod.
+    const auto racks_per_pod = static_cast<unsigned>(shape.racks_per_pod);
     params = std::make_unique<sg4::FatTreeParams>(
-        3, std::vector<unsigned>{npr, racks_per_pod, pods + 1}, std::vector<unsigned>{1, shape.spines, racks_per_pod},
-        std::vector<unsigned>{shape.links_per_node, shape.links_per_uplink, shape.links_per_uplink});
+        3, std::vector<unsigned>{npr, racks_per_pod, static_cast<unsigned>(shape.pods) + 1},
+        std::vector<unsigned>{1, uplinks, racks_per_pod}, std::vector<unsigned>{1, 1, 1});
   }
   sg4::ClusterCallbacks callbacks([&build](sg4::NetZone* zone, const std::vector<unsigned long>&, unsigned long id) {
     return create_node_zone(build, zone, id);
   });
-  return sg4::create_fatTree_zone(site.name, root, *params, callbacks, site.fabric.link_bandwidth,
-                                  site.fabric.link_latency, sg4::Link::SharingPolicy::SPLITDUPLEX);
+  return sg4::create_fatTree_zone(site.name, root, *params, callbacks, shape.bundle_bandwidth, site.fabric.link_latency,
+                                  sg4::Link::SharingPolicy::SPLITDUPLEX);
 }
 
 }  // namespace
@@ -111,7 +128,6 @@ SimPlatform build_platform(const ScenarioSpec& spec) {
   SimPlatform platform;
   platform.root = sg4::create_floyd_zone("world");
   std::vector<SiteBuild> builds(spec.platform.sites.size());
-  std::vector<sg4::NetZone*> site_zones;
   for (std::size_t s = 0; s < spec.platform.sites.size(); ++s) {
     SiteBuild& build = builds[s];
     build.site = &spec.platform.sites[s];
@@ -119,9 +135,13 @@ SimPlatform build_platform(const ScenarioSpec& spec) {
     if (build.shape == nullptr) throw std::runtime_error("unknown node shape " + build.site->node);
     build.gpu = spec.catalog.find_gpu(build.shape->gpu_type);
     if (build.gpu == nullptr) throw std::runtime_error("unknown GPU type " + build.shape->gpu_type);
+    build.fabric = derive_fabric_shape(*build.site, *build.shape);
     build.platform = &platform;
-    site_zones.push_back(build_site(build, platform.root));
+    create_node_links(build, platform.root);
   }
+  std::vector<sg4::NetZone*> site_zones;
+  for (SiteBuild& build : builds) site_zones.push_back(build_site(build, platform.root));
+
   auto site_index = [&](const std::string& name) {
     for (std::size_t s = 0; s < spec.platform.sites.size(); ++s)
       if (spec.platform.sites[s].name == name) return s;
@@ -133,10 +153,10 @@ SimPlatform build_platform(const ScenarioSpec& spec) {
                                 ->set_latency(wan.latency)
                                 ->seal();
     platform.root->add_route(site_zones[a]->get_netpoint(), site_zones[b]->get_netpoint(), builds[a].border,
-                             builds[b].border, {{link, sg4::LinkInRoute::Direction::UP}}, true);
+                             builds[b].border, {{link, Direction::UP}}, true);
   }
   platform.root->seal();
-  // Leaves are created by the fat-tree in its own order; keep site/rack/node order.
+  // The fat tree creates its leaves in its own order; keep site, rack, node order.
   std::stable_sort(platform.nodes.begin(), platform.nodes.end(), [&](const SimNode& x, const SimNode& y) {
     const auto sx = site_index(x.site), sy = site_index(y.site);
     if (sx != sy) return sx < sy;

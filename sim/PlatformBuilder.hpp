@@ -2,14 +2,21 @@
 //
 // Per site, a SimGrid fat-tree zone: a 2-level Clos (leaf_spine) or a 3-level
 // fat tree. Each leaf of the tree is one GPU node, itself a star zone holding a
-// host per GPU (speed = dense BF16 FLOP/s) and one for the host CPU; GPUs reach
-// the node's gateway over NVLink-speed links (PCIe when the GPU has no NVLink)
-// and the node reaches its leaf switch through a NIC limiter link. One extra
-// rack (leaf_spine) or pod (fat_tree) carries the site's border router, which
-// WAN links join to other sites through a Floyd root zone.
+// host per GPU (speed = dense BF16 FLOP/s) and one for the host CPU. GPUs and
+// the CPU reach the node's internal switch over PCIe links and the fabric
+// through the node's NIC link; GPU-to-GPU traffic inside a node takes NVLink
+// links instead (bypass routes). The fabric follows FabricShape (port bundles).
+// One extra rack (leaf_spine) or pod (fat_tree) carries the site's border
+// router, which WAN links join to other sites through a Floyd root zone.
+//
+// SimGrid 3.32 searches every zone for a name clash whenever a link is
+// created, so links created after thousands of node zones cost thousands of
+// lookups each. All node links are therefore created up front in the root
+// zone, while it is still small, and the node zones only reference them.
 #pragma once
 
 #include "ScenarioSpec.hpp"
+#include "topology/FabricShape.hpp"
 
 #include <simgrid/s4u.hpp>
 #include <string>
@@ -34,13 +41,6 @@ struct SimPlatform {
   int total_gpus() const;
 };
 
-// Fabric shape derived from the spec (also used by the topology and tests).
-struct FabricShape {
-  unsigned links_per_node = 1;     // parallel node-to-leaf links (NIC bandwidth / link bandwidth)
-  unsigned spines = 1;             // leaf_spine: spine switches; fat_tree: aggregation switches per pod
-  unsigned links_per_uplink = 1;   // parallel links between a leaf and each spine/aggregation switch
-};
-FabricShape derive_fabric_shape(const SiteSpec& site, const NodeShape& shape);
 
 // Must be called after the Engine exists; builds and seals the whole platform.
 SimPlatform build_platform(const ScenarioSpec& spec);

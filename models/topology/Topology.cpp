@@ -1,4 +1,5 @@
 #include "topology/Topology.hpp"
+#include "topology/FabricShape.hpp"
 
 #include <fmt/format.h>
 
@@ -107,10 +108,6 @@ private:
   std::vector<Vertex>* order_;
 };
 
-int ceil_ratio(int count, double ratio) {
-  // ceil(count / ratio) with a little slack so that 4 / 1.0 stays 4.
-  return std::max(1, static_cast<int>(std::ceil(static_cast<double>(count) / ratio - 1e-9)));
-}
 
 }  // namespace
 
@@ -192,12 +189,13 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
   layout.fabric = fabric;
   layout.racks = site.racks;
   layout.nodes_per_rack = site.nodes_per_rack;
-  layout.uplinks_per_leaf = ceil_ratio(site.nodes_per_rack, fabric.oversubscription);
+  const FabricShape fabric_shape = derive_fabric_shape(site, *shape);
+  layout.uplinks_per_leaf = fabric_shape.uplinks_per_leaf;
   const int uplinks = layout.uplinks_per_leaf;
   const bool fat_tree = fabric.topology == FabricSpec::Topology::fat_tree;
   if (fat_tree) {
-    layout.racks_per_pod = fabric.racks_per_pod > 0 ? std::min(fabric.racks_per_pod, site.racks) : site.racks;
-    layout.pods = (site.racks + layout.racks_per_pod - 1) / layout.racks_per_pod;
+    layout.racks_per_pod = fabric_shape.racks_per_pod;
+    layout.pods = fabric_shape.pods;
     layout.aggregation_switches = uplinks * layout.pods;
     layout.core_switches = uplinks * layout.racks_per_pod;
   } else {
@@ -209,7 +207,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
   index_.reserve(index_.size() + static_cast<std::size_t>(site.racks) * static_cast<std::size_t>(site.nodes_per_rack) *
                                      (static_cast<std::size_t>(shape->gpus) + 4));
 
-  const double link_bw = fabric.link_bandwidth;
+  const double link_bw = fabric_shape.bundle_bandwidth;  // every fabric link is a bundle of ports
   const double link_lat = fabric.link_latency;
   const Vertex site_vertex = add_vertex(VertexKind::site, s, site_index, TopologyVertex::kNoParent);
   const Vertex border = add_vertex(VertexKind::border_router, s + "/border", site_index, site_vertex);
@@ -255,7 +253,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
       const std::string node_name = fmt::format("{}/n{}", rack_name, j);
       const Vertex node = add_vertex(VertexKind::node, node_name, site_index, rack);
       const Vertex nic = add_vertex(VertexKind::nic, node_name + "/nic", site_index, node);
-      add_link(nic, leaf, shape->nic_bandwidth, link_lat);
+      add_link(nic, leaf, std::min(shape->nic_bandwidth, link_bw), link_lat);
       const Vertex cpu = add_vertex(VertexKind::cpu, node_name + "/cpu", site_index, node);
       add_link(cpu, nic, shape->pcie_bandwidth, kNodeInternalLatency);
       std::optional<Vertex> nvswitch;

@@ -5,6 +5,7 @@
 #include "ScenarioLoader.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <simgrid/s4u.hpp>
 
 namespace sg4 = simgrid::s4u;
@@ -12,8 +13,10 @@ using namespace leptonsim;
 
 namespace {
 
-// Two sites of h100x8 nodes: 400 Gb/s fabric links (50 GB/s) with 1 us latency,
-// 3.2 Tb/s NICs, 450 GB/s NVLink per direction; WAN 100 Gb/s (12.5 GB/s), 5 ms.
+// Two sites of h100x8 nodes: 400 Gb/s fabric ports with 1 us latency, bundled
+// 8 per link to match the 3.2 Tb/s NICs (400 GB/s per fabric link); GPUs reach
+// the NIC over PCIe Gen5 x16 (64 GB/s per direction) and each other over
+// NVLink (450 GB/s per direction); WAN 100 Gb/s (12.5 GB/s), 5 ms.
 const char* kScenario = R"(name: transfer
 duration: 10s
 platform:
@@ -58,15 +61,40 @@ TEST_CASE("transfer between GPUs of one node runs at NVLink speed", "[network]")
   CHECK(timed_transfer("a/r0/n0/gpu0", "a/r0/n0/gpu1", kBytes) == Approx(expected).epsilon(0.01));
 }
 
-TEST_CASE("transfer between racks is limited by one fabric link", "[network]") {
-  // node -> leaf -> spine -> leaf -> node: 4 fabric links of 1 us; bottleneck 50 GB/s.
-  const double expected = 4e-6 + kBytes / 50e9;
+TEST_CASE("transfer between racks is limited by the GPU's PCIe link", "[network]") {
+  // gpu -pcie-> node switch -nic-> leaf -> spine -> leaf -nic-> node switch -pcie-> gpu:
+  // 4 fabric links of 1 us; bottleneck min(64 GB/s PCIe, 400 GB/s NIC, 400 GB/s bundle).
+  const double expected = 4e-6 + kBytes / 64e9;
   CHECK(timed_transfer("a/r0/n0/gpu0", "a/r1/n1/gpu3", kBytes) == Approx(expected).epsilon(0.01));
 }
 
 TEST_CASE("transfer within a rack crosses only the leaf switch", "[network]") {
-  const double expected = 2e-6 + kBytes / 50e9;
+  // node -> leaf -> node: 2 fabric links of 1 us; CPU PCIe 64 GB/s is the bottleneck.
+  const double expected = 2e-6 + kBytes / 64e9;
   CHECK(timed_transfer("a/r0/n0/cpu", "a/r0/n1/cpu", kBytes) == Approx(expected).epsilon(0.01));
+}
+
+TEST_CASE("concurrent transfers out of one node share its fabric bundle", "[network]") {
+  // 8 GPUs of one node each send B to a GPU of another rack: 8 x 64 GB/s of PCIe
+  // exceed the node's 400 GB/s NIC/bundle, so all finish after 8B / 400 GB/s.
+  int argc = 2;
+  char program[] = "test";
+  char log_option[] = "--log=root.thres:warning";
+  char* argv[] = {program, log_option, nullptr};
+  sg4::Engine engine(&argc, argv);
+  engine.set_config("network/model:CM02");
+  engine.set_config("network/crosstraffic:0");
+  engine.set_config("network/TCP-gamma:0");
+  build_platform(load_scenario_text(kScenario, "transfer.yaml"));
+  double last_finish = 0;
+  for (int g = 0; g < 8; ++g)
+    sg4::Actor::create("sender", sg4::Host::by_name("a/r0/n0/cpu"), [g, &last_finish] {
+      sg4::Comm::sendto(sg4::Host::by_name(fmt::format("a/r0/n0/gpu{}", g)),
+                        sg4::Host::by_name(fmt::format("a/r1/n{}/gpu{}", g % 2, g)), kBytes);
+      last_finish = std::max(last_finish, sg4::Engine::get_clock());
+    });
+  engine.run();
+  CHECK(last_finish == Approx(4e-6 + 8 * kBytes / 400e9).epsilon(0.01));
 }
 
 TEST_CASE("transfer between sites is limited by the WAN link", "[network]") {

@@ -174,13 +174,14 @@ TEST_CASE("bottleneck bandwidth of transfers", "[topology]") {
   const auto* h100x8 = catalog.find_node_shape("h100x8");
   const auto* h100 = catalog.find_gpu("H100-SXM");
 
-  SECTION("between racks: the slowest of GPU PCIe, node NIC and fabric link") {
+  SECTION("between racks: the slowest of GPU PCIe, node NIC and a fabric bundle") {
     const Topology topology(one_site(2, 4), catalog);
-    const double expected = std::min({h100x8->pcie_bandwidth, h100x8->nic_bandwidth, 400e9 / 8});
-    CHECK(expected == Approx(400e9 / 8));  // the 400 Gb/s fabric link is the bottleneck
+    // 3.2 Tb/s of NICs on 400 Gb/s ports: bundles of 8 ports, 400 GB/s each.
+    const double bundle = 8 * 400e9 / 8;
+    const double expected = std::min({h100x8->pcie_bandwidth, h100x8->nic_bandwidth, bundle});
+    CHECK(expected == Approx(64e9));  // the GPU's PCIe Gen5 x16 link is the bottleneck
     CHECK(topology.bottleneck_bandwidth("s/r0/n0/gpu0", "s/r1/n3/gpu5") == Approx(expected));
-    CHECK(topology.bottleneck_bandwidth("s/r0/n0/nic", "s/r1/n3/nic") ==
-          Approx(std::min(h100x8->nic_bandwidth, 400e9 / 8)));
+    CHECK(topology.bottleneck_bandwidth("s/r0/n0/nic", "s/r1/n3/nic") == Approx(std::min(h100x8->nic_bandwidth, bundle)));
   }
   SECTION("fast fabric: the GPU's PCIe link is the bottleneck") {
     PlatformSpec platform = one_site(2, 4);
