@@ -6,16 +6,20 @@ int LeastOutstandingBalancer::choose(const BalancerView& view) {
   const std::size_t n = view.replicas.size();
   int best = -1;
   double best_load = 0.0;
-  for (std::size_t step = 0; step < n; ++step) {
-    const std::size_t candidate = (start_ + step) % n;
-    if (!view.is_eligible(candidate)) continue;
+  // Scan from start_ to the end, then from 0 to start_; an idle replica cannot be beaten.
+  auto consider = [&](std::size_t candidate) {
+    if (!view.is_eligible(candidate)) return false;
     const ReplicaLoad& r = view.replicas[candidate];
     const double load = static_cast<double>(r.outstanding) / r.slots;
     if (best < 0 || load < best_load) {
       best = static_cast<int>(candidate);
       best_load = load;
     }
-  }
+    return load == 0.0;
+  };
+  bool found_idle = false;
+  for (std::size_t i = start_; i < n && !found_idle; ++i) found_idle = consider(i);
+  for (std::size_t i = 0; i < start_ && !found_idle; ++i) found_idle = consider(i);
   if (best >= 0) start_ = (static_cast<std::size_t>(best) + 1) % n;
   return best;
 }
