@@ -289,9 +289,9 @@ void InferenceService::report(RunResult& result) const {
   for (const Replica& replica : replicas_) busy += replica.busy.area() - replica.busy_at_window_start;
   put("utilization", busy / window / replicas_.size(), "1");
   if (spec_.slo.latency_p99 > 0) {
-    put("slo.latency_p99_target", spec_.slo.latency_p99, "s");
-    put("slo.attainment", latency_.empty() ? nan : latency_.fraction_at_or_below(spec_.slo.latency_p99), "1");
-    put("slo.met", !latency_.empty() && latency_.quantile(0.99) <= spec_.slo.latency_p99 ? 1.0 : 0.0, "1");
+    put("slo_latency_p99_target", spec_.slo.latency_p99, "s");
+    put("slo_attainment", latency_.empty() ? nan : latency_.fraction_at_or_below(spec_.slo.latency_p99), "1");
+    put("slo_met", !latency_.empty() && latency_.quantile(0.99) <= spec_.slo.latency_p99 ? 1.0 : 0.0, "1");
   }
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     const Replica& replica = replicas_[r];

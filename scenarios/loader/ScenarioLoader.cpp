@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <climits>
@@ -785,6 +786,16 @@ private:
   // Reports a second entry with the same name; returns true for the first one.
   bool first_definition(std::map<std::string, int>& seen, const std::string& name, const MapReader& entry,
                         const std::string& what) {
+    // Names become parts of metric paths (service.<name>.latency_p99) and of
+    // host names (site/r0/n0/gpu0): no dots, slashes or spaces.
+    const bool is_identifier =
+        !name.empty() && std::isalnum(static_cast<unsigned char>(name.front())) &&
+        std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '-'; });
+    if (!is_identifier)
+      diagnostics_.at(entry.mark("name"), entry.path("name"),
+                      fmt::format("{} name `{}` must start with a letter or digit and contain only letters, digits, "
+                                  "`_` and `-`",
+                                  what, name));
     const auto [it, inserted] = seen.emplace(name, entry.mark("name").line + 1);
     if (!inserted)
       diagnostics_.at(entry.mark("name"), entry.path("name"),

@@ -172,3 +172,32 @@ TEST_CASE("Progress as JSON lines: --progress=json prints parseable lines ending
   CHECK(last_fraction == Approx(1.0));
   CHECK(last_event == "done");
 }
+
+TEST_CASE("every metric, series and event kind a run emits is documented in docs/report-schema.md", "[docs]") {
+  TempDir dir;
+  const CliResult ran = run_leptonsim({"run", (kSource / "scenarios/two-sites-flops.yaml").string(), "-o",
+                                       (dir / "r.db").string(), "--set", "duration=5min", "--progress", "none", "-q"},
+                                      dir);
+  REQUIRE(ran.exit_code == 0);
+  const std::string doc = read_file(kSource / "docs/report-schema.md");
+  const RunResult result = load_only_run(dir / "r.db");
+  auto generic = [](std::string name) {
+    for (const char* service : {"summarise", "embed"}) {
+      const std::string prefix = std::string("service.") + service + ".";
+      if (name.rfind(prefix, 0) == 0) name = "service.<service>." + name.substr(prefix.size());
+    }
+    return name;
+  };
+  for (const auto& metric : result.summary) {
+    INFO(metric.metric);
+    CHECK(doc.find("`" + generic(metric.metric) + "`") != std::string::npos);
+  }
+  for (const auto& series : result.timeseries) {
+    INFO(series.series);
+    CHECK(doc.find("`" + series.series + "`") != std::string::npos);
+  }
+  for (const auto& event : result.events) {
+    INFO(event.kind);
+    CHECK(doc.find("`" + event.kind + "`") != std::string::npos);
+  }
+}

@@ -697,3 +697,15 @@ TEST_CASE("parameters are deterministic and sorted", "[scenario-loader][set]") {
   CHECK(a.seed == 7);
   CHECK(std::is_sorted(a.parameters.begin(), a.parameters.end()));
 }
+
+TEST_CASE("site and service names are identifiers (they become metric paths and host names)", "[scenario-loader]") {
+  const auto issues = issues_of_text(R"(platform: {sites: [{name: us/east}]}
+services: [{name: chat.v2, site: us/east}]
+)");
+  REQUIRE(issues.size() >= 2);
+  CHECK(issues[0].key_path == "platform.sites[0].name");
+  CHECK(issues[0].message.find("letters, digits") != std::string::npos);
+  CHECK(issues[1].key_path == "services[0].name");
+  CHECK(issues[1].line == 2);
+  CHECK_NOTHROW(load_scenario_text("platform: {sites: [{name: us-east_1}]}\nservices: [{name: chat-v2}]\n", "ok.yaml"));
+}
