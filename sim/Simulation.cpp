@@ -1,6 +1,7 @@
 #include "Simulation.hpp"
 
 #include "CompletionDispatch.hpp"
+#include "EngineSetup.hpp"
 #include "InferenceService.hpp"
 #include "PlatformBuilder.hpp"
 #include "RegisterAllPolicies.hpp"
@@ -101,15 +102,7 @@ public:
   RunResult execute() {
     started_ = Clock::now();
     result_.run.started_at = utc_now_iso8601();
-    int argc = 2;
-    char program[] = "leptonsim";
-    char log_option[] = "--log=root.thres:warning";
-    char* argv[] = {program, log_option, nullptr};
-    sg4::Engine engine(&argc, argv);
-    // CM02 without cross-traffic: transfer time = latency + bytes / bottleneck, no TCP window cap.
-    engine.set_config("network/model:CM02");
-    engine.set_config("network/crosstraffic:0");
-    engine.set_config("network/TCP-gamma:0");
+    const auto engine = create_engine();
     CompletionDispatch::install();
 
     platform_ = build_platform(spec_);
@@ -120,7 +113,7 @@ public:
     if (options_.progress != ProgressMode::none)
       sg4::Actor::create("progress", control_host, ProgressReporter(options_.progress, spec_.duration, started_))
           ->daemonize();
-    engine.run();
+    engine->run();
     CompletionDispatch::release_all();
     collect();
     result_.run.wall_seconds = std::chrono::duration<double>(Clock::now() - started_).count();

@@ -5,6 +5,7 @@
 // has the general one; keeping a private copy here avoids a dependency from the
 // catalogue library on the scenario library (which depends on the catalogue).
 #include "catalog/HardwareCatalog.hpp"
+#include "common/TextDistance.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -90,20 +91,6 @@ std::optional<double> parse_quantity(std::string_view text, Dimension dimension)
   return std::nullopt;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // Reads one catalogue file and collects every error it finds, each as "file:line:column: message".
 class CatalogFileReader {

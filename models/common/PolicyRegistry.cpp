@@ -1,8 +1,9 @@
 #include "common/PolicyRegistry.hpp"
 
+#include "common/TextDistance.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
-#include <numeric>
 
 namespace leptonsim {
 
@@ -12,30 +13,11 @@ double PolicyParams::get(const std::string& name) const {
   return it->second;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), 0);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string unknown_name_message(const std::string& what, const std::string& name,
                                  const std::vector<std::string>& valid) {
   std::string message = fmt::format("unknown {} '{}'", what, name);
   if (!valid.empty()) {
-    auto nearest = std::min_element(valid.begin(), valid.end(), [&](const auto& x, const auto& y) {
-      return edit_distance(name, x) < edit_distance(name, y);
-    });
-    if (edit_distance(name, *nearest) <= std::max<std::size_t>(2, name.size() / 3))
-      message += fmt::format(" (did you mean '{}'?)", *nearest);
+    if (const auto nearest = closest_match(name, valid)) message += fmt::format(" (did you mean '{}'?)", *nearest);
     message += fmt::format("; valid: {}", fmt::join(valid, ", "));
   }
   return message;

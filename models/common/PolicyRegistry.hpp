@@ -109,7 +109,5 @@ const typename PolicyRegistry<Interface>::Entry& PolicyRegistry<Interface>::find
   return it->second;
 }
 
-// Edit distance used to suggest the nearest valid name.
-std::size_t edit_distance(const std::string& a, const std::string& b);
 
 }  // namespace leptonsim

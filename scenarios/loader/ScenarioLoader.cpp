@@ -1,7 +1,7 @@
 #include "ScenarioLoader.hpp"
 
 #include "ScenarioSchema.hpp"
-#include "TextDistance.hpp"
+#include "common/TextDistance.hpp"
 #include "Units.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,6 @@
 #include "Units.hpp"
 
-#include "TextDistance.hpp"
+#include "common/TextDistance.hpp"
 
 #include <fmt/format.h>
 
