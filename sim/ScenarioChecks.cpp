@@ -2,6 +2,7 @@
 
 #include "RegisterAllPolicies.hpp"
 #include "scheduling/StaticReplicaPlacement.hpp"
+#include "topology/Topology.hpp"
 
 #include <fmt/format.h>
 
@@ -29,6 +30,10 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
     }
   }
   if (!issues.empty() || spec.platform.sites.empty()) return issues;
+
+  // Every GPU, CPU and NIC must reach every other one over the network.
+  if (!Topology(spec.platform, spec.catalog).is_connected())
+    issue("platform", "the platform's network is not connected: add WAN links so every site reaches every other");
 
   // The same first-fit placement the simulator uses, on the catalogue's node shapes.
   std::vector<NodeCapacity> nodes;

@@ -1,4 +1,4 @@
-// leptonsim command line: run, validate, policies.
+// leptonsim command line: run, validate, topology, policies.
 //
 // Exit codes: 0 success, 1 runtime failure, 2 bad input (scenario, options).
 #include "RegisterAllPolicies.hpp"
@@ -7,6 +7,7 @@
 #include "Simulation.hpp"
 #include "SqliteReport.hpp"
 #include "SummaryTable.hpp"
+#include "topology/Topology.hpp"
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
@@ -86,6 +87,31 @@ int validate(const std::string& path, const std::vector<std::string>& overrides)
   }
 }
 
+int show_topology(const std::string& path, const std::vector<std::string>& overrides, const std::string& below) {
+  try {
+    const ScenarioSpec spec = load_checked(path, overrides);
+    const Topology topology(spec.platform, spec.catalog);
+    if (!below.empty()) {
+      if (!topology.vertex(below)) {
+        std::cerr << fmt::format("{}: no component named '{}' (names look like site/r0/n0/gpu0, site/leaf0, site/spine0)\n",
+                                 path, below);
+        return kExitBadInput;
+      }
+      for (const std::string& name : topology.components_below(below)) std::cout << name << '\n';
+      return 0;
+    }
+    std::cout << fmt::format("{}: {} vertices, {} network links, {}\n", spec.name, topology.vertex_count(),
+                             topology.network_edge_count(), topology.is_connected() ? "connected" : "NOT connected");
+    for (std::size_t k = 0; k < kVertexKindCount; ++k) {
+      const auto kind = static_cast<VertexKind>(k);
+      if (topology.count(kind) > 0) std::cout << fmt::format("  {:<20} {}\n", to_string(kind), topology.count(kind));
+    }
+    return 0;
+  } catch (const ScenarioError& error) {
+    return print_issues(error);
+  }
+}
+
 int list_policies(const std::string& kind, bool as_json) {
   nlohmann::json all = nlohmann::json::array();
   std::string last_kind;
@@ -135,6 +161,14 @@ int main(int argc, char** argv) {
   validate_cmd->add_option("scenario", validate_path, "Scenario YAML file")->required()->check(CLI::ExistingFile);
   validate_cmd->add_option("--set", validate_overrides, "Override a scenario field: key.path=value (repeatable)");
 
+  std::string topology_path, topology_below;
+  std::vector<std::string> topology_overrides;
+  CLI::App* topology_cmd =
+      app.add_subcommand("topology", "Summarise the platform topology, or list what is below a switch, rack or site");
+  topology_cmd->add_option("scenario", topology_path, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  topology_cmd->add_option("--below", topology_below, "List every component below this one (e.g. us-east/leaf0)");
+  topology_cmd->add_option("--set", topology_overrides, "Override a scenario field: key.path=value (repeatable)");
+
   std::string policy_kind;
   bool policies_json = false;
   CLI::App* policies_cmd = app.add_subcommand("policies", "List every registered policy with its parameters");
@@ -151,6 +185,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run.execute();
     if (*validate_cmd) return validate(validate_path, validate_overrides);
     if (*policies_cmd) return list_policies(policy_kind, policies_json);
+    if (*topology_cmd) return show_topology(topology_path, topology_overrides, topology_below);
   } catch (const ScenarioError& error) {
     return print_issues(error);
   } catch (const std::exception& error) {

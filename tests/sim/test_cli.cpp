@@ -201,3 +201,23 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
     CHECK(doc.find("`" + event.kind + "`") != std::string::npos);
   }
 }
+
+TEST_CASE("topology summarises the platform and lists what is below a switch", "[cli][topology]") {
+  TempDir dir;
+  const std::string quickstart = (kSource / "scenarios/quickstart.yaml").string();
+  const CliResult summary = run_leptonsim({"topology", quickstart}, dir);
+  CHECK(summary.exit_code == 0);
+  CHECK(summary.out.find("connected") != std::string::npos);
+  CHECK(summary.out.find("gpu                  64") != std::string::npos);
+  // A rack's leaf switch is the only way into its 4 nodes: 4 x (node, nic, cpu, nvswitch, 8 GPUs).
+  const CliResult below = run_leptonsim({"topology", quickstart, "--below", "us-east/leaf1"}, dir);
+  CHECK(below.exit_code == 0);
+  CHECK(std::count(below.out.begin(), below.out.end(), '\n') == 4 * 12);
+  CHECK(below.out.find("us-east/r1/n3/gpu7") != std::string::npos);
+  CHECK(below.out.find("us-east/r0/") == std::string::npos);
+  // Four spines back each other up: nothing depends on one alone.
+  const CliResult spine = run_leptonsim({"topology", quickstart, "--below", "us-east/spine0"}, dir);
+  CHECK(spine.exit_code == 0);
+  CHECK(spine.out.empty());
+  CHECK(run_leptonsim({"topology", quickstart, "--below", "us-east/nowhere"}, dir).exit_code == 2);
+}
