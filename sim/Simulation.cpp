@@ -80,7 +80,8 @@ private:
       nlohmann::json line{{"event", "progress"}, {"sim_time", now}, {"fraction", fraction}, {"wall_seconds", wall}};
       std::fprintf(stderr, "%s\n", line.dump().c_str());
       std::fflush(stderr);
-    } else if (mode_ == ProgressMode::text && wall >= 2.0 && wall - last_text_wall_ >= 0.5) {
+    } else if (mode_ == ProgressMode::text && wall >= 2.0 &&
+               (wall - last_text_wall_ >= 0.5 || (fraction == 1.0 && printed_text_))) {
       std::fprintf(stderr, "\r[%3.0f%%] simulated %.0f s of %.0f s, %.1f s wall", 100 * fraction, now, end_time_, wall);
       std::fflush(stderr);
       printed_text_ = true;
