@@ -160,6 +160,8 @@ TEST_CASE("Progress as JSON lines: --progress=json prints parseable lines ending
   int progress_lines = 0;
   std::string last_event;
   while (std::getline(lines, line)) {
+    // Lines that are not JSON objects are diagnostics (e.g. sanitizer notes); readers skip them.
+    if (line.empty() || line.front() != '{') continue;
     const auto parsed = nlohmann::json::parse(line);
     last_event = parsed.at("event");
     if (last_event == "progress") {
