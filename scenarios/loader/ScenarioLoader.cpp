@@ -1011,6 +1011,7 @@ private:
       read_arrivals(reader, service);
       read_demand(reader, service);
       read_load_balancer(reader, service);
+      read_autoscaling(reader, service);
       if (const YAML::Node slo = reader.get("slo"); slo.IsMap())
         MapReader(slo, "services[].slo", reader.path("slo")).read("latency_p99", service.slo.latency_p99);
 
@@ -1044,6 +1045,36 @@ private:
       service.demand.service_time =
           DistributionSpec{DistributionSpec::Kind::deterministic, parse_quantity(entry.quantity, entry.default_text), 0.0};
     }
+  }
+
+  void read_autoscaling(MapReader& reader, ServiceSpec& service) {
+    if (const YAML::Node node = reader.get("autoscaler"); node.IsMap()) {
+      MapReader autoscaler(node, "services[].autoscaler", reader.path("autoscaler"));
+      autoscaler.read("policy", service.autoscaler.policy);
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!it->first.IsScalar() || it->first.Scalar() == "policy") continue;
+        double value = 0.0;
+        if (autoscaler.read(it->first.Scalar(), value)) service.autoscaler.params[it->first.Scalar()] = value;
+      }
+    }
+    if (const YAML::Node node = reader.get("cold_start"); node.IsMap()) {
+      MapReader cold(node, "services[].cold_start", reader.path("cold_start"));
+      cold.read("placement_delay", service.cold_start.placement_delay);
+      cold.read("image_pull", service.cold_start.image_pull);
+      cold.read("weights", service.cold_start.weights_bytes);
+      cold.read("warmup", service.cold_start.warmup);
+    }
+    reader.read_choice("placement", service.placement,
+                       {{"pack", ServiceSpec::Placement::pack}, {"spread", ServiceSpec::Placement::spread}});
+    reader.read("priority", service.priority);
+    if (const YAML::Node node = reader.get("balancer_queue"); node.IsMap()) {
+      MapReader queue(node, "services[].balancer_queue", reader.path("balancer_queue"));
+      queue.read("capacity", service.balancer_queue.capacity);
+      queue.read("timeout", service.balancer_queue.timeout);
+    }
+    if (service.replicas == 0 && service.autoscaler.policy == "static")
+      diagnostics_.at(reader.mark("replicas"), reader.path("replicas"),
+                      "0 replicas with the `static` autoscaler would never serve: give an autoscaler or replicas >= 1");
   }
 
   void read_load_balancer(MapReader& reader, ServiceSpec& service) {

@@ -103,7 +103,9 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(list("services").of(ValueType::map).by_default("[]").doc("Inference services (model-serving endpoints)."));
   t.push_back(text("services[].name").required().doc("Unique service name."));
   t.push_back(text("services[].site").by_default("the first site").doc("Name of the site the replicas run on."));
-  t.push_back(integer("services[].replicas").by_default("1").at_least(1).doc("Fixed number of replicas."));
+  t.push_back(integer("services[].replicas").by_default("1").at_least(0).doc(
+      "Replicas at the start; the replica count throughout when the autoscaler is `static`. 0 needs an autoscaler "
+      "that can scale up from zero."));
   t.push_back(integer("services[].gpus_per_replica").by_default("1").at_least(1).doc(
       "GPUs of one node used by each replica; at most the GPUs of the site's node shape."));
   t.push_back(text("services[].gpu_type").by_default("the site's node GPU").doc(
@@ -132,6 +134,34 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(map("services[].slo").doc("Service-level objective (reported, not enforced)."));
   t.push_back(quantity("services[].slo.latency_p99", Q::duration).by_default("0s").at_least(0).doc(
       "Target 99th-percentile latency; 0 = no SLO."));
+
+  t.push_back(map("services[].autoscaler").doc("How the replica count follows the load."));
+  t.push_back(text("services[].autoscaler.policy").by_default("static").doc(
+      "Registered autoscaler name (`leptonsim policies --kind autoscaler` lists them with their parameters)."));
+  t.push_back(quantity("services[].autoscaler.<param>", Q::number).doc(
+      "Any other key is a numeric parameter of the autoscaler (e.g. `min_replicas`, `max_replicas`, `target`), "
+      "checked against the policy's registered parameters."));
+  t.push_back(map("services[].cold_start").doc(
+      "What a new replica goes through before it serves: placement, image pull, weights loaded from the site's "
+      "storage over the simulated network (so concurrent cold starts share bandwidth), warm-up."));
+  t.push_back(quantity("services[].cold_start.placement_delay", Q::duration).by_default("0s").at_least(0).doc(
+      "From the scaling decision to GPUs being assigned."));
+  t.push_back(quantity("services[].cold_start.image_pull", Q::duration).by_default("0s").at_least(0).doc(
+      "Time to pull the container image."));
+  t.push_back(quantity("services[].cold_start.weights", Q::size).by_default("0B").at_least(0).doc(
+      "Model weights sent from the site's storage host to the replica's GPUs (split evenly over them)."));
+  t.push_back(quantity("services[].cold_start.warmup", Q::duration).by_default("0s").at_least(0).doc(
+      "Time after the weights arrive until the replica serves."));
+  t.push_back(choice("services[].placement").by_default("pack").one_of({"pack", "spread"}).doc(
+      "Where new replicas go: `pack` fills the fullest node that fits, `spread` the emptiest."));
+  t.push_back(integer("services[].priority").by_default("0").doc(
+      "When services wait for free GPUs, higher priorities are placed first."));
+  t.push_back(map("services[].balancer_queue").doc(
+      "Requests waiting at the load balancer (with `queue: balancer`, or while no replica is ready)."));
+  t.push_back(integer("services[].balancer_queue.capacity").by_default("10000").at_least(0).doc(
+      "Waiting requests; an arrival finding it full is dropped."));
+  t.push_back(quantity("services[].balancer_queue.timeout", Q::duration).by_default("60s").at_least(0).doc(
+      "A request waiting longer is dropped; 0 = no limit."));
 
   // Catalogue overrides.
   t.push_back(map("catalog").doc(

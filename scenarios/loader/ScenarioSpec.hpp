@@ -82,11 +82,34 @@ struct SloSpec {
   double latency_p99 = 0.0;  // seconds; 0 = no SLO
 };
 
-// A model-serving endpoint with a fixed number of replicas.
+// How the replica count changes; `static` keeps the initial count.
+struct AutoscalerSpec {
+  std::string policy = "static";          // registered autoscaler name
+  std::map<std::string, double> params;   // policy parameters by name
+};
+
+// What a new replica goes through before it serves: placement, then pulling
+// the container image, then loading the weights over the network from the
+// site's storage, then warming up.
+struct ColdStartSpec {
+  double placement_delay = 0.0;  // seconds from the decision to GPUs being assigned
+  double image_pull = 0.0;       // seconds to pull the container image
+  double weights_bytes = 0.0;    // bytes of model weights sent from storage to the replica's GPUs
+  double warmup = 0.0;           // seconds after the weights arrive
+};
+
+// Requests that wait at the load balancer because no replica can take them
+// (queue: balancer, or no replica ready, e.g. after scaling to zero).
+struct BalancerQueueSpec {
+  int capacity = 10000;  // waiting requests; an arrival beyond it is dropped
+  double timeout = 60.0; // seconds a request may wait there before it is dropped; 0 = no limit
+};
+
+// A model-serving endpoint: replicas behind a load balancer, scaled by an autoscaler.
 struct ServiceSpec {
   std::string name;                      // unique name, required
   std::string site;                      // site name; empty = first site
-  int replicas = 1;                      // fixed replica count, >= 1
+  int replicas = 1;                      // initial replicas (the count when the autoscaler is static), >= 0
   int gpus_per_replica = 1;              // GPUs of one node per replica, >= 1
   std::string gpu_type;                  // required GPU type; empty = the site's node GPU
   int max_concurrency = 1;               // requests one replica serves at once, >= 1
@@ -98,6 +121,12 @@ struct ServiceSpec {
   DemandSpec demand;                     // work per request
   LoadBalancerSpec load_balancer;        // routing policy
   SloSpec slo;                           // latency objective (reported, not enforced)
+  AutoscalerSpec autoscaler;             // replica autoscaling policy
+  ColdStartSpec cold_start;              // time for a new replica to become ready
+  enum class Placement { pack, spread };
+  Placement placement = Placement::pack; // pack: fullest node that fits; spread: emptiest node
+  int priority = 0;                      // higher first when services compete for free GPUs
+  BalancerQueueSpec balancer_queue;      // requests waiting at the balancer
 };
 
 struct ScenarioSpec {

@@ -171,6 +171,18 @@ TEST_CASE("full scenario loads every key in SI units", "[scenario-loader]") {
   CHECK(chat.gpu_type == "H100-SXM");
   CHECK(chat.max_concurrency == 8);
   CHECK(chat.queue == ServiceSpec::QueueLocation::balancer);
+  CHECK(chat.autoscaler.policy == "hpa");
+  CHECK(chat.autoscaler.params == std::map<std::string, double>{{"max_replicas", 12}, {"min_replicas", 2}, {"target", 0.6}});
+  CHECK(chat.cold_start.placement_delay == Approx(2.0));
+  CHECK(chat.cold_start.image_pull == Approx(30.0));
+  CHECK(chat.cold_start.weights_bytes == Approx(140e9));
+  CHECK(chat.cold_start.warmup == Approx(15.0));
+  CHECK(chat.placement == ServiceSpec::Placement::spread);
+  CHECK(chat.priority == 5);
+  CHECK(chat.balancer_queue.capacity == 500);
+  CHECK(chat.balancer_queue.timeout == Approx(20.0));
+  CHECK(spec.services[1].autoscaler.policy == "static");
+  CHECK(spec.services[1].placement == ServiceSpec::Placement::pack);
   CHECK(chat.arrivals.process == "poisson");
   CHECK(chat.arrivals.rate == Approx(40.0));
   REQUIRE(chat.demand.service_time.has_value());
@@ -417,7 +429,7 @@ TEST_CASE("broken: every error of a file is reported at once", "[scenario-loader
   check_issue(issues[4], file, 11, 13, "platform.sites[1].node", "unknown node shape `h100x9`; did you mean `h100x8`?");
   check_issue(issues[5], file, 12, 3, "platform.wan", "`edge` cannot be reached from `us-east`");
   check_issue(issues[6], file, 15, 11, "services[0].site", "unknown site `us-west`; did you mean `us-east`?");
-  check_issue(issues[7], file, 16, 15, "services[0].replicas", "expected an integer >= 1, got `0`");
+  check_issue(issues[7], file, 16, 15, "services[0].replicas", "expected an integer >= 0, got `-3`");
   check_issue(issues[8], file, 17, 11, "services[1].name", "duplicate service name `chat` (first defined on line 14)");
   check_issue(issues[9], file, 19, 5, "services[1].flops", "give either `service_time` or `flops`, not both");
   check_issue(issues[10], file, 20, 5, "services[2].name", "missing required key `name`");
@@ -708,4 +720,13 @@ services: [{name: chat.v2, site: us/east}]
   CHECK(issues[1].key_path == "services[0].name");
   CHECK(issues[1].line == 2);
   CHECK_NOTHROW(load_scenario_text("platform: {sites: [{name: us-east_1}]}\nservices: [{name: chat-v2}]\n", "ok.yaml"));
+}
+
+TEST_CASE("zero replicas need an autoscaler", "[scenario-loader]") {
+  const auto issues = issues_of_text("platform: {sites: [{name: a}]}\nservices: [{name: s, replicas: 0}]\n");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].key_path == "services[0].replicas");
+  CHECK(issues[0].message.find("autoscaler") != std::string::npos);
+  CHECK_NOTHROW(load_scenario_text(
+      "platform: {sites: [{name: a}]}\nservices: [{name: s, replicas: 0, autoscaler: {policy: lepton}}]\n", "ok.yaml"));
 }
