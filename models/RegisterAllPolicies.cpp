@@ -1,7 +1,16 @@
 #include "RegisterAllPolicies.hpp"
 
+#include "autoscaling/HorizontalPodAutoscaler.hpp"
+#include "autoscaling/KnativePodAutoscaler.hpp"
+#include "autoscaling/LeptonAutoscaler.hpp"
+#include "autoscaling/PredictiveAutoscaler.hpp"
+#include "autoscaling/StaticAutoscaler.hpp"
+#include "autoscaling/StepScalingAutoscaler.hpp"
 #include "load_balancing/LeastOutstandingBalancer.hpp"
+#include "load_balancing/PowerOfTwoChoicesBalancer.hpp"
+#include "load_balancing/RandomBalancer.hpp"
 #include "load_balancing/RoundRobinBalancer.hpp"
+#include "load_balancing/WeightedRoundRobinBalancer.hpp"
 
 namespace leptonsim {
 namespace {
@@ -10,11 +19,32 @@ void register_load_balancers(LoadBalancerRegistry& registry) {
   registry.add(RoundRobinBalancer::info(), [](const PolicyParams&) { return std::make_unique<RoundRobinBalancer>(); });
   registry.add(LeastOutstandingBalancer::info(),
                [](const PolicyParams&) { return std::make_unique<LeastOutstandingBalancer>(); });
+  registry.add(WeightedRoundRobinBalancer::info(),
+               [](const PolicyParams&) { return std::make_unique<WeightedRoundRobinBalancer>(); });
+  // The randomised balancers seed their stream from their `seed` parameter.
+  registry.add(PowerOfTwoChoicesBalancer::info(),
+               [](const PolicyParams& params) { return PowerOfTwoChoicesBalancer::from_params(params); });
+  registry.add(RandomBalancer::info(), [](const PolicyParams& params) { return RandomBalancer::from_params(params); });
+}
+
+template <class Autoscaler>
+void add_autoscaler(ReplicaAutoscalerRegistry& registry) {
+  registry.add(Autoscaler::info(), [](const PolicyParams& params) { return std::make_unique<Autoscaler>(params); });
+}
+
+void register_autoscalers(ReplicaAutoscalerRegistry& registry) {
+  add_autoscaler<StaticAutoscaler>(registry);
+  add_autoscaler<HorizontalPodAutoscaler>(registry);
+  add_autoscaler<StepScalingAutoscaler>(registry);
+  add_autoscaler<LeptonAutoscaler>(registry);
+  add_autoscaler<KnativePodAutoscaler>(registry);
+  add_autoscaler<PredictiveAutoscaler>(registry);
 }
 
 PolicyRegistries build_registries() {
   PolicyRegistries registries;
   register_load_balancers(registries.load_balancers);
+  register_autoscalers(registries.autoscalers);
   return registries;
 }
 
@@ -25,6 +55,11 @@ const PolicyRegistries& policy_registries() {
   return registries;
 }
 
-std::vector<PolicyInfo> all_policy_infos() { return policy_registries().load_balancers.infos(); }
+std::vector<PolicyInfo> all_policy_infos() {
+  std::vector<PolicyInfo> infos = policy_registries().load_balancers.infos();
+  const std::vector<PolicyInfo> autoscalers = policy_registries().autoscalers.infos();
+  infos.insert(infos.end(), autoscalers.begin(), autoscalers.end());
+  return infos;
+}
 
 }  // namespace leptonsim

@@ -1,12 +1,14 @@
 // Every policy registry, filled once by explicit registration.
 #pragma once
 
+#include "autoscaling/ReplicaAutoscaler.hpp"
 #include "load_balancing/LoadBalancer.hpp"
 
 namespace leptonsim {
 
 struct PolicyRegistries {
   LoadBalancerRegistry load_balancers{"load_balancer"};
+  ReplicaAutoscalerRegistry autoscalers{"autoscaler"};
 };
 
 // The registries with every built-in policy registered (built on first use).

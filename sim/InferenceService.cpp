@@ -1,7 +1,10 @@
 #include "InferenceService.hpp"
 
+#include "ServingCluster.hpp"
+
 #include <cmath>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace sg4 = simgrid::s4u;
@@ -26,34 +29,231 @@ Distribution demand_of(const ServiceSpec& spec) {
 
 }  // namespace
 
-InferenceService::InferenceService(const ServiceSpec& spec, std::vector<ReplicaSetup> replicas,
-                                   std::unique_ptr<LoadBalancer> balancer, std::uint64_t root_seed, double warmup,
-                                   double end_time)
+InferenceService::InferenceService(const ServiceSpec& spec, ServingCluster& cluster,
+                                   std::unique_ptr<LoadBalancer> balancer,
+                                   std::unique_ptr<ReplicaAutoscaler> autoscaler, std::uint64_t root_seed,
+                                   double warmup, double end_time, std::vector<Event>& events)
     : spec_(spec),
+      cluster_(cluster),
+      events_(events),
       is_time_demand_(!spec.demand.flops.has_value()),
       demand_(demand_of(spec)),
       balancer_(std::move(balancer)),
+      autoscaler_(std::move(autoscaler)),
       arrival_stream_(make_stream(root_seed, "service/" + spec.name + "/arrivals")),
       demand_stream_(make_stream(root_seed, "service/" + spec.name + "/demand")),
       warmup_(warmup),
       end_time_(end_time) {
-  if (replicas.empty()) throw std::invalid_argument("service " + spec.name + " has no replicas");
   if (!(spec.arrivals.rate > 0)) throw std::invalid_argument("service " + spec.name + ": arrival rate must be > 0");
-  for (std::size_t r = 0; r < replicas.size(); ++r) {
-    replicas_.emplace_back().setup = std::move(replicas[r]);
-    loads_.push_back(ReplicaLoad{0, 0, spec.max_concurrency, 1.0, true});
-  }
 }
 
-int InferenceService::gpu_count() const {
-  int total = 0;
-  for (const Replica& replica : replicas_) total += static_cast<int>(replica.setup.gpus.size());
-  return total;
+// ---- Replica lifecycle --------------------------------------------------------
+
+int InferenceService::new_replica_index() {
+  for (std::size_t i = 0; i < replicas_.size(); ++i)
+    if (replicas_[i].state == ReplicaState::stopped && replicas_[i].assignment.node < 0) return static_cast<int>(i);
+  replicas_.emplace_back();
+  loads_.push_back(ReplicaLoad{0, 0, spec_.max_concurrency, 1.0, false});
+  return static_cast<int>(replicas_.size() - 1);
+}
+
+void InferenceService::add_event(double t, const std::string& kind, const std::string& detail) {
+  events_.push_back(Event{t, kind, spec_.name, detail});
 }
 
 void InferenceService::start() {
+  const double now = 0.0;
+  for (int r = 0; r < spec_.replicas; ++r) {
+    std::optional<GpuAssignment> assignment = cluster_.allocate_now(*this);
+    if (!assignment) throw std::runtime_error(fmt::format("service '{}': initial replica {} does not fit", spec_.name, r));
+    const int index = new_replica_index();
+    Replica& replica = replicas_[index];
+    replica.assignment = std::move(*assignment);
+    const SimNode& node = cluster_.node(replica.assignment.node);
+    replica.node = node.name;
+    replica.gpus.clear();
+    for (int g : replica.assignment.gpu_indices) replica.gpus.push_back(node.gpus[g]);
+    allocated_gpus_integral_.add(now, spec_.gpus_per_replica);
+    make_ready(index, now);
+  }
+  desired_ = spec_.replicas;
   const double first = arrival_stream_.exponential(1.0 / spec_.arrivals.rate);
   if (first < end_time_) schedule_at(first, [this] { on_arrival(); });
+  schedule_at(autoscaler_->period(), [this] { on_autoscaler_tick(); });
+}
+
+void InferenceService::on_replica_placed(GpuAssignment assignment) {
+  const double now = sg4::Engine::get_clock();
+  const int index = new_replica_index();
+  Replica& replica = replicas_[index];
+  replica.assignment = std::move(assignment);
+  const SimNode& node = cluster_.node(replica.assignment.node);
+  replica.node = node.name;
+  replica.gpus.clear();
+  for (int g : replica.assignment.gpu_indices) replica.gpus.push_back(node.gpus[g]);
+  replica.state = ReplicaState::starting;
+  replica.placed_at = now;
+  ++replica.generation;
+  allocated_gpus_integral_.add(now, spec_.gpus_per_replica);
+  record_replica_counts(now);
+  begin_cold_start(index);
+}
+
+void InferenceService::begin_cold_start(int index) {
+  Replica& replica = replicas_[index];
+  const ColdStartSpec cold = spec_.cold_start;
+  const std::uint64_t generation = replica.generation;
+  sg4::Host* storage = cluster_.storage_host(spec_.site);
+  const std::vector<sg4::Host*> gpus = replica.gpus;
+  // One short-lived actor per cold start (not per request): it sleeps through
+  // the fixed delays and waits for the weight transfers, which share the network.
+  sg4::Actor::create(fmt::format("coldstart/{}/{}", spec_.name, index), storage,
+                     [this, index, generation, cold, storage, gpus] {
+                       sg4::this_actor::sleep_for(cold.placement_delay + cold.image_pull);
+                       if (cold.weights_bytes > 0) {
+                         std::vector<sg4::CommPtr> transfers;
+                         for (sg4::Host* gpu : gpus)
+                           transfers.push_back(sg4::Comm::sendto_async(storage, gpu, cold.weights_bytes / gpus.size()));
+                         sg4::Comm::wait_all(transfers);
+                       }
+                       sg4::this_actor::sleep_for(cold.warmup);
+                       // Back to maestro context: execs must be started from there.
+                       schedule_at(sg4::Engine::get_clock(), [this, index, generation] { on_cold_start_done(index, generation); });
+                     });
+}
+
+void InferenceService::on_cold_start_done(int index, std::uint64_t generation) {
+  Replica& replica = replicas_[index];
+  if (is_stopped_ || replica.generation != generation || replica.state != ReplicaState::starting) return;
+  const double now = sg4::Engine::get_clock();
+  cold_start_.record(now - replica.placed_at);
+  make_ready(index, now);
+}
+
+void InferenceService::make_ready(int index, double now) {
+  Replica& replica = replicas_[index];
+  replica.state = ReplicaState::ready;
+  loads_[index] = ReplicaLoad{0, 0, spec_.max_concurrency, 1.0, true};
+  nlohmann::json detail{{"replica", index}, {"node", replica.node}};
+  std::vector<std::string> gpu_names;
+  for (const sg4::Host* gpu : replica.gpus) gpu_names.push_back(gpu->get_name());
+  detail["gpus"] = gpu_names;
+  if (now > 0) detail["cold_start_seconds"] = now - replica.placed_at;
+  add_event(now, now > 0 ? "replica_ready" : "replica_placed", detail.dump());
+  record_replica_counts(now);
+  drain_balancer_queue(now);
+}
+
+void InferenceService::drain(int index, double now) {
+  Replica& replica = replicas_[index];
+  replica.state = ReplicaState::draining;
+  loads_[index].is_ready = false;
+  record_replica_counts(now);
+  stop_if_drained(index, now);
+}
+
+void InferenceService::stop_if_drained(int index, double now) {
+  Replica& replica = replicas_[index];
+  if (replica.state != ReplicaState::draining || loads_[index].in_service > 0 || !replica.queue.empty()) return;
+  replica.state = ReplicaState::stopped;
+  allocated_gpus_integral_.add(now, -spec_.gpus_per_replica);
+  add_event(now, "replica_stopped", nlohmann::json{{"replica", index}, {"node", replica.node}}.dump());
+  const GpuAssignment released = replica.assignment;
+  replica.assignment = GpuAssignment{};
+  record_replica_counts(now);
+  cluster_.release(released);
+}
+
+int InferenceService::count_in_state(ReplicaState state) const {
+  int count = 0;
+  for (const Replica& replica : replicas_) count += replica.state == state ? 1 : 0;
+  return count;
+}
+
+void InferenceService::record_replica_counts(double now) {
+  const int ready = count_in_state(ReplicaState::ready);
+  ready_integral_.set(now, ready);
+  unplaced_integral_.set(now, cluster_.unplaced_requests(*this));
+  max_ready_ = std::max(max_ready_, ready);
+}
+
+void InferenceService::scale_to(int desired, double now, const std::string& reason) {
+  if (desired < 0) desired = 0;
+  const int previous = desired_;
+  desired_ = desired;
+  int provisioned = count_in_state(ReplicaState::starting) + count_in_state(ReplicaState::ready) +
+                    cluster_.unplaced_requests(*this);
+  if (desired != previous)
+    add_event(now, "scale_decision", nlohmann::json{{"from", previous}, {"to", desired}, {"reason", reason}}.dump());
+  if (desired > provisioned) {
+    scale_ups_ += desired - provisioned;
+    for (; provisioned < desired; ++provisioned) cluster_.request_replica(*this);
+  } else if (desired < provisioned) {
+    int excess = provisioned - desired;
+    scale_downs_ += excess;
+    // Cheapest first: requests still waiting for GPUs, then cold starts, then
+    // the ready replicas with the fewest outstanding requests (newest first).
+    while (excess > 0 && cluster_.withdraw_request(*this)) --excess;
+    for (int i = static_cast<int>(replicas_.size()) - 1; i >= 0 && excess > 0; --i)
+      if (replicas_[i].state == ReplicaState::starting) {
+        ++replicas_[i].generation;  // the cold start's completion is ignored
+        replicas_[i].state = ReplicaState::draining;
+        stop_if_drained(i, now);
+        --excess;
+      }
+    while (excess > 0) {
+      int victim = -1;
+      for (int i = static_cast<int>(replicas_.size()) - 1; i >= 0; --i)
+        if (replicas_[i].state == ReplicaState::ready &&
+            (victim < 0 || loads_[i].outstanding < loads_[victim].outstanding))
+          victim = i;
+      if (victim < 0) break;
+      drain(victim, now);
+      --excess;
+    }
+  }
+  record_replica_counts(now);
+}
+
+void InferenceService::on_autoscaler_tick() {
+  if (is_stopped_) return;
+  const double now = sg4::Engine::get_clock();
+  const double period = now - last_tick_time_;
+  waiting_integral_.advance(now);
+  in_system_integral_.advance(now);
+  ready_integral_.advance(now);
+  for (Replica& replica : replicas_) replica.busy.advance(now);
+  const double busy_area = busy_area_total();
+  AutoscalerObservation observation;
+  observation.now = now;
+  observation.desired_replicas = desired_;
+  observation.ready_replicas = count_in_state(ReplicaState::ready);
+  observation.starting_replicas = count_in_state(ReplicaState::starting) + cluster_.unplaced_requests(*this);
+  const double ready_area = ready_integral_.area() - ready_area_at_tick_;
+  observation.gpu_utilization = ready_area > 0 ? (busy_area - busy_area_at_tick_) / ready_area : 0.0;
+  observation.total_concurrency = period > 0 ? (in_system_integral_.area() - in_system_area_at_tick_) / period : 0.0;
+  observation.concurrency = observation.total_concurrency / std::max(1, observation.ready_replicas);
+  observation.request_rate = period > 0 ? tick_arrivals_ / period : 0.0;
+  observation.seconds_since_last_request = last_arrival_ < 0 ? 1e18 : now - last_arrival_;
+  observation.cold_start_seconds = cold_start_.empty() ? spec_.cold_start.placement_delay + spec_.cold_start.image_pull +
+                                                             spec_.cold_start.warmup
+                                                       : cold_start_.mean();
+  const ScalingDecision decision = autoscaler_->decide(observation);
+  last_tick_time_ = now;
+  tick_arrivals_ = 0;
+  busy_area_at_tick_ = busy_area;
+  ready_area_at_tick_ = ready_integral_.area();
+  in_system_area_at_tick_ = in_system_integral_.area();
+  if (decision.desired_replicas != desired_) scale_to(decision.desired_replicas, now, decision.reason);
+  schedule_at(now + autoscaler_->period(), [this] { on_autoscaler_tick(); });
+}
+
+// ---- Request path ---------------------------------------------------------------
+
+bool InferenceService::has_ready_replica() const {
+  for (const ReplicaLoad& load : loads_)
+    if (load.is_ready) return true;
+  return false;
 }
 
 void InferenceService::on_arrival() {
@@ -61,6 +261,8 @@ void InferenceService::on_arrival() {
   if (is_stopped_) return;
   ++arrived_;
   ++interval_arrivals_;
+  ++tick_arrivals_;
+  last_arrival_ = now;
   if (now >= warmup_) ++arrived_in_window_;
   dispatch(Request{now, demand_.sample(demand_stream_)}, now);
   const double next = now + arrival_stream_.exponential(1.0 / spec_.arrivals.rate);
@@ -78,38 +280,90 @@ int InferenceService::choose_replica(bool needs_free_slot) {
 
 void InferenceService::dispatch(const Request& request, double now) {
   in_system_integral_.add(now, 1.0);
+  // FCFS: while requests wait at the balancer, a new one queues behind them.
+  if (!balancer_queue_.empty() || !try_route(request, now)) hold_at_balancer(request, now);
+}
+
+// Sends the request to a replica if one can take it now; false when it must wait at the balancer.
+bool InferenceService::try_route(const Request& request, double now) {
   if (spec_.queue == ServiceSpec::QueueLocation::balancer) {
-    // Late binding: hold the request at the balancer until a slot is free.
-    const int chosen = balancer_queue_.empty() ? choose_replica(true) : -1;
-    if (chosen < 0) {
-      balancer_queue_.push_back(request);
-      ++waiting_;
-      record_waiting(now);
-      return;
-    }
+    const int chosen = choose_replica(true);
+    if (chosen < 0) return false;
     begin_service(chosen, request, now);
-    return;
+    return true;
   }
   const int chosen = choose_replica(false);
-  if (chosen < 0) throw std::logic_error("no ready replica for service " + spec_.name);
-  Replica& replica = replicas_[chosen];
+  if (chosen < 0) return false;  // no ready replica
   if (loads_[chosen].in_service >= loads_[chosen].slots) {
     ++loads_[chosen].outstanding;
-    replica.queue.push_back(request);
+    replicas_[chosen].queue.push_back(request);
     ++waiting_;
     record_waiting(now);
-    return;
+    return true;
   }
   begin_service(chosen, request, now);
+  return true;
+}
+
+void InferenceService::hold_at_balancer(const Request& request, double now) {
+  if (static_cast<int>(balancer_queue_.size()) >= spec_.balancer_queue.capacity) {
+    ++dropped_full_;
+    ++interval_drops_;
+    if (now >= warmup_) ++dropped_in_window_;
+    in_system_integral_.add(now, -1.0);
+    return;
+  }
+  balancer_queue_.push_back(request);
+  ++waiting_;
+  record_waiting(now);
+  schedule_expiry();
+}
+
+void InferenceService::drain_balancer_queue(double now) {
+  drop_expired(now);
+  while (!balancer_queue_.empty()) {
+    const Request next = balancer_queue_.front();
+    // try_route may queue at a replica, which counts the request as waiting again.
+    --waiting_;
+    if (!try_route(next, now)) {
+      ++waiting_;
+      break;
+    }
+    balancer_queue_.pop_front();
+    record_waiting(now);
+  }
+}
+
+void InferenceService::schedule_expiry() {
+  if (is_expiry_scheduled_ || balancer_queue_.empty() || spec_.balancer_queue.timeout <= 0) return;
+  is_expiry_scheduled_ = true;
+  schedule_at(balancer_queue_.front().arrival + spec_.balancer_queue.timeout, [this] {
+    is_expiry_scheduled_ = false;
+    drop_expired(sg4::Engine::get_clock());
+    schedule_expiry();
+  });
+}
+
+void InferenceService::drop_expired(double now) {
+  if (spec_.balancer_queue.timeout <= 0) return;
+  while (!balancer_queue_.empty() && balancer_queue_.front().arrival + spec_.balancer_queue.timeout <= now) {
+    balancer_queue_.pop_front();
+    --waiting_;
+    ++dropped_timeout_;
+    ++interval_drops_;
+    if (now >= warmup_) ++dropped_in_window_;
+    in_system_integral_.add(now, -1.0);
+    record_waiting(now);
+  }
 }
 
 void InferenceService::record_waiting(double now) { waiting_integral_.set(now, waiting_); }
 
-void InferenceService::update_busy(Replica& replica, int index, double now) {
+void InferenceService::update_busy(int index, double now) {
   const ReplicaLoad& load = loads_[index];
   const double level =
       is_time_demand_ ? static_cast<double>(load.in_service) / load.slots : (load.in_service > 0 ? 1.0 : 0.0);
-  replica.busy.set(now, level);
+  replicas_[index].busy.set(now, level);
 }
 
 void InferenceService::begin_service(int index, const Request& request, double now) {
@@ -127,14 +381,14 @@ void InferenceService::begin_service(int index, const Request& request, double n
   ++loads_[index].in_service;
   ++loads_[index].outstanding;
   in_service_integral_.add(now, 1.0);
-  update_busy(replica, index, now);
+  update_busy(index, now);
   if (request.arrival >= warmup_) wait_.record(now - request.arrival);
 
   slot->request = request;
-  const auto gpus = static_cast<int>(replica.setup.gpus.size());
+  const auto gpus = static_cast<int>(replica.gpus.size());
   slot->pending_execs = gpus;
   slot->execs.clear();
-  for (sg4::Host* gpu : replica.setup.gpus) {
+  for (sg4::Host* gpu : replica.gpus) {
     sg4::ExecPtr exec = sg4::Exec::init();
     exec->set_host(gpu);
     const double speed = gpu->get_speed();
@@ -168,24 +422,18 @@ void InferenceService::finish_service(Slot& slot) {
   --loads_[index].outstanding;
   in_service_integral_.add(now, -1.0);
   in_system_integral_.add(now, -1.0);
-  update_busy(replica, index, now);
+  update_busy(index, now);
   ++completed_;
   ++replica.completed;
   ++interval_completions_;
   const double latency = now - slot.request.arrival;
-  interval_latency_sum_ += latency;
+  interval_latency_.record(latency);
   if (now >= warmup_) ++completed_in_window_;
   if (slot.request.arrival >= warmup_) latency_.record(latency);
 
   // The freed slot takes the next waiting request.
   if (spec_.queue == ServiceSpec::QueueLocation::balancer) {
-    if (!balancer_queue_.empty()) {
-      const Request next = balancer_queue_.front();
-      balancer_queue_.pop_front();
-      --waiting_;
-      record_waiting(now);
-      begin_service(choose_replica(true), next, now);
-    }
+    drain_balancer_queue(now);
   } else if (!replica.queue.empty()) {
     const Request next = replica.queue.front();
     replica.queue.pop_front();
@@ -194,17 +442,30 @@ void InferenceService::finish_service(Slot& slot) {
     --loads_[index].outstanding;  // begin_service counts it again
     begin_service(index, next, now);
   }
+  stop_if_drained(index, now);
+}
+
+// ---- Measurement ------------------------------------------------------------------
+
+double InferenceService::busy_area_total() const {
+  double total = 0.0;
+  for (const Replica& replica : replicas_) total += replica.busy.area();
+  return total;
 }
 
 void InferenceService::begin_measurement(double now) {
   waiting_integral_.advance(now);
   in_system_integral_.advance(now);
+  ready_integral_.advance(now);
+  allocated_gpus_integral_.advance(now);
   waiting_at_window_start_ = waiting_integral_.area();
   in_system_at_window_start_ = in_system_integral_.area();
+  ready_at_window_start_ = ready_integral_.area();
   for (Replica& replica : replicas_) {
     replica.busy.advance(now);
     replica.busy_at_window_start = replica.busy.area();
   }
+  busy_at_window_start_ = busy_area_total();
 }
 
 void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
@@ -212,11 +473,9 @@ void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
   if (interval <= 0) return;
   waiting_integral_.advance(now);
   in_service_integral_.advance(now);
-  double busy_area = 0.0;
-  for (Replica& replica : replicas_) {
-    replica.busy.advance(now);
-    busy_area += replica.busy.area();
-  }
+  ready_integral_.advance(now);
+  for (Replica& replica : replicas_) replica.busy.advance(now);
+  const double busy_area = busy_area_total();
   auto put = [&](const char* name, double value) {
     for (TimeSeries& s : series)
       if (s.series == name && s.entity == spec_.name) {
@@ -226,24 +485,41 @@ void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
       }
     series.push_back(TimeSeries{name, spec_.name, {now}, {value}});
   };
+  const double ready_area = ready_integral_.area() - ready_area_at_sample_;
   put("service.arrival_rate", interval_arrivals_ / interval);
   put("service.completion_rate", interval_completions_ / interval);
+  put("service.drop_rate", interval_drops_ / interval);
   put("service.queue_length", (waiting_integral_.area() - waiting_area_at_sample_) / interval);
   put("service.in_service", (in_service_integral_.area() - in_service_area_at_sample_) / interval);
-  put("service.utilization", (busy_area - busy_area_at_sample_) / interval / replicas_.size());
-  if (interval_completions_ > 0) put("service.latency_mean", interval_latency_sum_ / interval_completions_);
+  put("service.utilization", ready_area > 0 ? (busy_area - busy_area_at_sample_) / ready_area : 0.0);
+  put("service.replicas_desired", desired_);
+  put("service.replicas_starting", count_in_state(ReplicaState::starting));
+  put("service.replicas_ready", count_in_state(ReplicaState::ready));
+  put("service.replicas_unplaced", cluster_.unplaced_requests(*this));
+  if (!interval_latency_.empty()) {
+    put("service.latency_mean", interval_latency_.mean());
+    put("service.latency_p50", interval_latency_.quantile(0.50));
+    put("service.latency_p95", interval_latency_.quantile(0.95));
+    put("service.latency_p99", interval_latency_.quantile(0.99));
+    if (spec_.slo.latency_p99 > 0)
+      put("service.slo_attainment", interval_latency_.fraction_at_or_below(spec_.slo.latency_p99));
+  }
   last_sample_time_ = now;
-  interval_arrivals_ = interval_completions_ = 0;
-  interval_latency_sum_ = 0.0;
+  interval_arrivals_ = interval_completions_ = interval_drops_ = 0;
+  interval_latency_.clear();
   waiting_area_at_sample_ = waiting_integral_.area();
   in_service_area_at_sample_ = in_service_integral_.area();
   busy_area_at_sample_ = busy_area;
+  ready_area_at_sample_ = ready_integral_.area();
 }
 
 void InferenceService::stop(double now) {
   waiting_integral_.advance(now);
   in_system_integral_.advance(now);
   in_service_integral_.advance(now);
+  ready_integral_.advance(now);
+  allocated_gpus_integral_.advance(now);
+  unplaced_integral_.advance(now);
   for (Replica& replica : replicas_) replica.busy.advance(now);
   is_stopped_ = true;
 }
@@ -251,15 +527,11 @@ void InferenceService::stop(double now) {
 double InferenceService::gpu_busy_seconds_in_window() const {
   double total = 0.0;
   for (const Replica& replica : replicas_)
-    total += (replica.busy.area() - replica.busy_at_window_start) * replica.setup.gpus.size();
+    total += (replica.busy.area() - replica.busy_at_window_start) * spec_.gpus_per_replica;
   return total;
 }
 
-double InferenceService::gpu_busy_seconds_total() const {
-  double total = 0.0;
-  for (const Replica& replica : replicas_) total += replica.busy.area() * replica.setup.gpus.size();
-  return total;
-}
+double InferenceService::gpu_busy_seconds_total() const { return busy_area_total() * spec_.gpus_per_replica; }
 
 void InferenceService::report(RunResult& result) const {
   const double window = end_time_ - warmup_;
@@ -268,13 +540,24 @@ void InferenceService::report(RunResult& result) const {
     result.summary.push_back(SummaryMetric{prefix + metric, value, unit});
   };
   const double nan = std::nan("");
-  put("replicas", static_cast<double>(replicas_.size()), "1");
-  put("gpus", gpu_count(), "1");
+  const double ready_area = ready_integral_.area() - ready_at_window_start_;
+  put("replicas_initial", spec_.replicas, "1");
+  put("replicas_mean", ready_area / window, "1");
+  put("replicas_max", max_ready_, "1");
+  put("scale_ups", static_cast<double>(scale_ups_), "1");
+  put("scale_downs", static_cast<double>(scale_downs_), "1");
+  put("cold_start_mean", cold_start_.empty() ? nan : cold_start_.mean(), "s");
+  put("unplaced_replica_seconds", unplaced_integral_.area(), "s");
+  put("gpu_hours", allocated_gpus_integral_.area() / 3600.0, "GPU*h");
   put("requests_arrived", static_cast<double>(arrived_), "1");
   put("requests_completed", static_cast<double>(completed_), "1");
-  put("requests_unfinished", static_cast<double>(arrived_ - completed_), "1");
+  put("requests_dropped", static_cast<double>(dropped_full_ + dropped_timeout_), "1");
+  put("requests_dropped_queue_full", static_cast<double>(dropped_full_), "1");
+  put("requests_dropped_timeout", static_cast<double>(dropped_timeout_), "1");
+  put("requests_unfinished", static_cast<double>(arrived_ - completed_ - dropped_full_ - dropped_timeout_), "1");
   put("arrival_rate", arrived_in_window_ / window, "req/s");
   put("throughput", completed_in_window_ / window, "req/s");
+  put("drop_fraction", arrived_in_window_ > 0 ? static_cast<double>(dropped_in_window_) / arrived_in_window_ : 0.0, "1");
   put("wait_mean", wait_.empty() ? nan : wait_.mean(), "s");
   put("wait_p99", wait_.empty() ? nan : wait_.quantile(0.99), "s");
   put("latency_mean", latency_.empty() ? nan : latency_.mean(), "s");
@@ -285,9 +568,7 @@ void InferenceService::report(RunResult& result) const {
   put("latency_samples", static_cast<double>(latency_.count()), "1");
   put("queue_length_mean", (waiting_integral_.area() - waiting_at_window_start_) / window, "1");
   put("in_system_mean", (in_system_integral_.area() - in_system_at_window_start_) / window, "1");
-  double busy = 0.0;
-  for (const Replica& replica : replicas_) busy += replica.busy.area() - replica.busy_at_window_start;
-  put("utilization", busy / window / replicas_.size(), "1");
+  put("utilization", ready_area > 0 ? (busy_area_total() - busy_at_window_start_) / ready_area : 0.0, "1");
   if (spec_.slo.latency_p99 > 0) {
     put("slo_latency_p99_target", spec_.slo.latency_p99, "s");
     put("slo_attainment", latency_.empty() ? nan : latency_.fraction_at_or_below(spec_.slo.latency_p99), "1");
@@ -296,9 +577,8 @@ void InferenceService::report(RunResult& result) const {
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     const Replica& replica = replicas_[r];
     std::string gpus;
-    for (const sg4::Host* gpu : replica.setup.gpus) gpus += (gpus.empty() ? "" : ",") + gpu->get_name();
-    result.replicas.push_back(ReplicaRecord{spec_.name, static_cast<int>(r), replica.setup.node, gpus,
-                                            replica.completed,
+    for (const sg4::Host* gpu : replica.gpus) gpus += (gpus.empty() ? "" : ",") + gpu->get_name();
+    result.replicas.push_back(ReplicaRecord{spec_.name, static_cast<int>(r), replica.node, gpus, replica.completed,
                                             (replica.busy.area() - replica.busy_at_window_start) / window});
   }
 }

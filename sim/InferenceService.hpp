@@ -1,11 +1,18 @@
-// An inference service: a fixed set of replicas behind a load balancer.
+// An inference service: replicas behind a load balancer, scaled by an autoscaler.
 //
-// The request path runs in maestro context without actors: Poisson arrivals
-// are a chain of kernel timers, and each request in service is one Exec per
-// GPU of its replica, started when a slot frees and completed by callback.
-// Service demand is either a time (each of the replica's max_concurrency slots
-// serves independently: every slot's exec is bounded to 1/slots of the GPU) or
-// FLOP (split over the replica's GPUs, concurrent requests share them).
+// The request path runs in maestro context without actors: arrivals are a
+// chain of kernel timers, and each request in service is one Exec per GPU of
+// its replica, started when a slot frees and completed by callback. Service
+// demand is either a time (each of the replica's max_concurrency slots serves
+// independently: every slot's exec is bounded to 1/slots of the GPU) or FLOP
+// (split over the replica's GPUs; concurrent requests share them).
+//
+// Replica lifecycle: requested -> placed on free GPUs (ServingCluster) ->
+// starting (cold start: placement delay, image pull, weights sent from the
+// site's storage host over the network, warm-up; one short-lived actor per
+// cold start) -> ready (receives requests) -> draining (finishes what it
+// holds) -> stopped (GPUs released). Requests wait at the balancer while no
+// replica can take them, within the balancer queue's capacity and timeout.
 #pragma once
 
 #include "CompletionDispatch.hpp"
@@ -13,8 +20,10 @@
 #include "RunResult.hpp"
 #include "ScenarioSpec.hpp"
 #include "TimeIntegral.hpp"
+#include "autoscaling/ReplicaAutoscaler.hpp"
 #include "common/Distribution.hpp"
 #include "load_balancing/LoadBalancer.hpp"
+#include "scheduling/GpuPool.hpp"
 
 #include <deque>
 #include <memory>
@@ -24,19 +33,18 @@
 
 namespace leptonsim {
 
-struct ReplicaSetup {
-  std::string node;                          // node name
-  std::vector<simgrid::s4u::Host*> gpus;     // GPU hosts of the replica
-};
+class ServingCluster;
 
 class InferenceService {
 public:
-  InferenceService(const ServiceSpec& spec, std::vector<ReplicaSetup> replicas, std::unique_ptr<LoadBalancer> balancer,
-                   std::uint64_t root_seed, double warmup, double end_time);
+  InferenceService(const ServiceSpec& spec, ServingCluster& cluster, std::unique_ptr<LoadBalancer> balancer,
+                   std::unique_ptr<ReplicaAutoscaler> autoscaler, std::uint64_t root_seed, double warmup,
+                   double end_time, std::vector<Event>& events);
   InferenceService(const InferenceService&) = delete;
   InferenceService& operator=(const InferenceService&) = delete;
 
-  // Schedules the first arrival. Call before Engine::run().
+  // Places the initial replicas (ready at once) and schedules the first
+  // arrival and autoscaler decision. Call before Engine::run().
   void start();
   // Marks the start of the measurement window (at the warmup time).
   void begin_measurement(double now);
@@ -44,18 +52,21 @@ public:
   void sample(double now, std::vector<TimeSeries>& series);
   // Stops the service at the end of the run: later completions are ignored.
   void stop(double now);
-  // Summary metrics, replica records and GPU busy time (GPU-seconds in the window).
+  // Summary metrics and replica records.
   void report(RunResult& result) const;
   double gpu_busy_seconds_in_window() const;
   double gpu_busy_seconds_total() const;
-  const std::string& name() const { return spec_.name; }
-  int gpu_count() const;
+
+  const ServiceSpec& spec() const { return spec_; }
+  // ServingCluster calls this when GPUs were found for a requested replica.
+  void on_replica_placed(GpuAssignment assignment);
 
 private:
   struct Request {
     double arrival = 0.0;
     double demand = 0.0;  // seconds or FLOP
   };
+  enum class ReplicaState { starting, ready, draining, stopped };
   struct Slot final : CompletionHandler {
     InferenceService* service = nullptr;
     int replica = 0;
@@ -65,7 +76,12 @@ private:
     void on_activity_complete(const simgrid::s4u::Activity&) override;
   };
   struct Replica {
-    ReplicaSetup setup;
+    ReplicaState state = ReplicaState::stopped;
+    GpuAssignment assignment;
+    std::string node;
+    std::vector<simgrid::s4u::Host*> gpus;
+    std::uint64_t generation = 0;              // bumps when the slot is reused: stale cold starts are ignored
+    double placed_at = 0.0;
     std::vector<std::unique_ptr<Slot>> slots;  // stable addresses: execs point at them
     std::vector<Slot*> free_slots;
     std::deque<Request> queue;                 // FCFS, used when queueing at replicas
@@ -74,41 +90,77 @@ private:
     std::int64_t completed = 0;
   };
 
+  // Request path.
   void on_arrival();
   void dispatch(const Request& request, double now);
+  bool try_route(const Request& request, double now);
   int choose_replica(bool needs_free_slot);
   void begin_service(int replica, const Request& request, double now);
   void finish_service(Slot& slot);
-  void update_busy(Replica& replica, int index, double now);
+  void update_busy(int index, double now);
+  void hold_at_balancer(const Request& request, double now);
+  void drain_balancer_queue(double now);
+  void drop_expired(double now);
+  void schedule_expiry();
   void record_waiting(double now);
+  bool has_ready_replica() const;
+
+  // Replica lifecycle.
+  int new_replica_index();
+  void make_ready(int index, double now);
+  void begin_cold_start(int index);
+  void on_cold_start_done(int index, std::uint64_t generation);
+  void drain(int index, double now);
+  void stop_if_drained(int index, double now);
+  void scale_to(int desired, double now, const std::string& reason);
+  void on_autoscaler_tick();
+  int count_in_state(ReplicaState state) const;
+  void record_replica_counts(double now);
+  void add_event(double t, const std::string& kind, const std::string& detail);
 
   ServiceSpec spec_;
+  ServingCluster& cluster_;
+  std::vector<Event>& events_;
   bool is_time_demand_ = true;
   Distribution demand_;
   std::deque<Replica> replicas_;    // deque: elements never move once created
   std::vector<ReplicaLoad> loads_;  // view for the balancer, kept in step with replicas_
   std::unique_ptr<LoadBalancer> balancer_;
-  std::deque<Request> balancer_queue_;  // FCFS, used when queueing at the balancer
+  std::unique_ptr<ReplicaAutoscaler> autoscaler_;
+  std::deque<Request> balancer_queue_;  // FCFS: requests no replica can take yet
+  bool is_expiry_scheduled_ = false;
   RandomStream arrival_stream_;
   RandomStream demand_stream_;
   double warmup_;
   double end_time_;
   bool is_stopped_ = false;
   int waiting_ = 0;
+  int desired_ = 0;
+  double last_arrival_ = -1.0;
 
   // Whole-run counters and window statistics.
-  std::int64_t arrived_ = 0, completed_ = 0;
-  std::int64_t arrived_in_window_ = 0, completed_in_window_ = 0;
-  LatencyHistogram latency_, wait_;
-  TimeIntegral waiting_integral_, in_system_integral_;
-  double waiting_at_window_start_ = 0.0, in_system_at_window_start_ = 0.0;
+  std::int64_t arrived_ = 0, completed_ = 0, dropped_full_ = 0, dropped_timeout_ = 0;
+  std::int64_t arrived_in_window_ = 0, completed_in_window_ = 0, dropped_in_window_ = 0;
+  std::int64_t scale_ups_ = 0, scale_downs_ = 0;
+  LatencyHistogram latency_, wait_, cold_start_;
+  TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;
+  TimeIntegral ready_integral_, allocated_gpus_integral_, unplaced_integral_;
+  double waiting_at_window_start_ = 0.0, in_system_at_window_start_ = 0.0, ready_at_window_start_ = 0.0;
+  double busy_at_window_start_ = 0.0;
+  int max_ready_ = 0;
 
   // Per-sample-interval counters.
   double last_sample_time_ = 0.0;
-  std::int64_t interval_arrivals_ = 0, interval_completions_ = 0;
-  double interval_latency_sum_ = 0.0;
+  std::int64_t interval_arrivals_ = 0, interval_completions_ = 0, interval_drops_ = 0;
+  LatencyHistogram interval_latency_;
   double waiting_area_at_sample_ = 0.0, in_service_area_at_sample_ = 0.0, busy_area_at_sample_ = 0.0;
-  TimeIntegral in_service_integral_;
+  double ready_area_at_sample_ = 0.0;
+
+  // Per-autoscaler-period counters.
+  double last_tick_time_ = 0.0;
+  std::int64_t tick_arrivals_ = 0;
+  double busy_area_at_tick_ = 0.0, ready_area_at_tick_ = 0.0, in_system_area_at_tick_ = 0.0;
+  double busy_area_total() const;
 };
 
 }  // namespace leptonsim

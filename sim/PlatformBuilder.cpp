@@ -32,6 +32,7 @@ struct SiteBuild {
   const GpuType* gpu = nullptr;
   FabricShape fabric;
   std::vector<NodeLinks> node_links;  // per compute leaf
+  const sg4::Link* storage_link = nullptr;
   SimPlatform* platform = nullptr;
   NetPoint* border = nullptr;
 };
@@ -56,18 +57,25 @@ void create_node_links(SiteBuild& build, sg4::NetZone* root) {
       links.nic = duplex_link(root, node + "/nic", build.shape->nic_bandwidth);
       build.node_links.push_back(std::move(links));
     }
+  build.storage_link = duplex_link(root, site.name + "/storage/link", build.fabric.bundle_bandwidth);
 }
 
 std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone* fabric_zone, unsigned long leaf) {
   const SiteSpec& site = *build.site;
   const unsigned long compute_leaves = build.node_links.size();
-  if (leaf >= compute_leaves) {
-    // Infrastructure rack/pod: the first leaf is the border router, the rest are unused ports.
-    const std::string name = leaf == compute_leaves ? site.name + "/border" : fmt::format("{}/port{}", site.name, leaf);
-    NetPoint* router = fabric_zone->create_router(name);
-    if (leaf == compute_leaves) build.border = router;
-    return {router, nullptr};
+  if (leaf == compute_leaves) {
+    // The infrastructure leaf: the border router (the site's WAN gateway) and the storage host.
+    sg4::NetZone* zone = sg4::create_star_zone(site.name + "/infra");
+    zone->set_parent(fabric_zone);
+    build.border = zone->create_router(site.name + "/border");
+    sg4::Host* storage = zone->create_host(site.name + "/storage", 1e9)->seal();
+    zone->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr, {{build.storage_link, Direction::UP}}, true);
+    zone->seal();
+    build.platform->storage[site.name] = storage;
+    return {zone->get_netpoint(), build.border};
   }
+  if (leaf > compute_leaves)  // the rest of the infrastructure rack/pod: unused switch ports
+    return {fabric_zone->create_router(fmt::format("{}/port{}", site.name, leaf)), nullptr};
   const NodeLinks& links = build.node_links[leaf];
   SimNode node;
   node.rack = static_cast<int>(leaf / site.nodes_per_rack);

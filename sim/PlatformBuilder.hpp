@@ -6,8 +6,10 @@
 // the CPU reach the node's internal switch over PCIe links and the fabric
 // through the node's NIC link; GPU-to-GPU traffic inside a node takes NVLink
 // links instead (bypass routes). The fabric follows FabricShape (port bundles).
-// One extra rack (leaf_spine) or pod (fat_tree) carries the site's border
-// router, which WAN links join to other sites through a Floyd root zone.
+// One extra rack (leaf_spine) or pod (fat_tree) carries the site's
+// infrastructure leaf: a star zone with the border router, which WAN links join
+// to other sites through a Floyd root zone, and the storage host that model
+// weights are loaded from (its link has the fabric bundle bandwidth).
 //
 // SimGrid 3.32 searches every zone for a name clash whenever a link is
 // created, so links created after thousands of node zones cost thousands of
@@ -19,6 +21,7 @@
 #include "topology/FabricShape.hpp"
 
 #include <simgrid/s4u.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,7 @@ struct SimNode {
 
 struct SimPlatform {
   std::vector<SimNode> nodes;  // site, rack, node order
+  std::map<std::string, simgrid::s4u::Host*> storage;  // per site: the host model weights are loaded from
   simgrid::s4u::NetZone* root = nullptr;
   int total_gpus() const;
 };

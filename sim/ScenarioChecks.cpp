@@ -1,9 +1,10 @@
 #include "ScenarioChecks.hpp"
 
 #include "RegisterAllPolicies.hpp"
-#include "scheduling/StaticReplicaPlacement.hpp"
+#include "scheduling/GpuPool.hpp"
 #include "topology/Topology.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace leptonsim {
@@ -28,6 +29,13 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
     } catch (const PolicyError& error) {
       issue(fmt::format("services[{}].load_balancer.policy", s), error.what());
     }
+    try {
+      // Made, not only checked: some policies validate combinations of parameters when built.
+      if (service.autoscaler.policy != "static" || !service.autoscaler.params.empty())
+        policy_registries().autoscalers.make(service.autoscaler.policy, service.autoscaler.params);
+    } catch (const PolicyError& error) {
+      issue(fmt::format("services[{}].autoscaler.policy", s), error.what());
+    }
   }
   if (!issues.empty() || spec.platform.sites.empty()) return issues;
 
@@ -35,32 +43,31 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
   if (!Topology(spec.platform, spec.catalog).is_connected())
     issue("platform", "the platform's network is not connected: add WAN links so every site reaches every other");
 
-  // The same first-fit placement the simulator uses, on the catalogue's node shapes.
-  std::vector<NodeCapacity> nodes;
+  // The initial replicas must fit, placed as the simulator places them (priority order, pack or spread).
+  std::vector<PoolNode> nodes;
   for (const SiteSpec& site : spec.platform.sites) {
     const NodeShape* shape = spec.catalog.find_node_shape(site.node);
     if (shape == nullptr) return issues;
     for (int n = 0; n < site.racks * site.nodes_per_rack; ++n) nodes.push_back({site.name, shape->gpu_type, shape->gpus});
   }
-  std::vector<ReplicaRequest> requests;
-  std::vector<std::size_t> owner;
-  for (std::size_t s = 0; s < spec.services.size(); ++s) {
+  GpuPool pool(std::move(nodes));
+  std::vector<std::size_t> order(spec.services.size());
+  for (std::size_t s = 0; s < order.size(); ++s) order[s] = s;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return spec.services[a].priority > spec.services[b].priority; });
+  for (std::size_t s : order) {
     const ServiceSpec& service = spec.services[s];
-    const std::string site = service.site.empty() ? spec.platform.sites.front().name : service.site;
-    std::string gpu_type = service.gpu_type;
-    for (const SiteSpec& candidate : spec.platform.sites)
-      if (candidate.name == site && gpu_type.empty()) gpu_type = spec.catalog.find_node_shape(candidate.node)->gpu_type;
-    for (int r = 0; r < service.replicas; ++r) {
-      requests.push_back({service.name, site, gpu_type, service.gpus_per_replica});
-      owner.push_back(s);
-    }
+    const auto strategy =
+        service.placement == ServiceSpec::Placement::spread ? PlacementStrategy::spread : PlacementStrategy::pack;
+    for (int r = 0; r < service.replicas; ++r)
+      if (!pool.allocate(service.site, service.gpu_type, service.gpus_per_replica, strategy)) {
+        issue(fmt::format("services[{}].replicas", s),
+              fmt::format("service '{}': replica {} of {} does not fit: no node of site '{}' has {} free {} GPUs left",
+                          service.name, r + 1, service.replicas, service.site, service.gpus_per_replica,
+                          service.gpu_type));
+        break;
+      }
   }
-  const PlacementResult placement = place_replicas_first_fit(nodes, requests);
-  for (std::size_t i = 0; i < placement.assignments.size(); ++i)
-    if (placement.assignments[i].node < 0) {
-      issue(fmt::format("services[{}].replicas", owner[i]), placement.error);
-      break;
-    }
   return issues;
 }
 

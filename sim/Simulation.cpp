@@ -5,7 +5,7 @@
 #include "InferenceService.hpp"
 #include "PlatformBuilder.hpp"
 #include "RegisterAllPolicies.hpp"
-#include "scheduling/StaticReplicaPlacement.hpp"
+#include "ServingCluster.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -108,7 +108,6 @@ public:
 
     platform_ = build_platform(spec_);
     create_services();
-    for (auto& service : services_) service->start();
     sg4::Host* control_host = platform_.nodes.front().cpu;
     sg4::Actor::create("controller", control_host, [this] { control_loop(); });
     if (options_.progress != ProgressMode::none)
@@ -123,40 +122,31 @@ public:
 
 private:
   void create_services() {
-    std::vector<NodeCapacity> nodes;
-    for (const SimNode& node : platform_.nodes) nodes.push_back({node.site, node.gpu->name, node.shape->gpus});
-    std::vector<ReplicaRequest> requests;
+    cluster_ = std::make_unique<ServingCluster>(platform_);
+    const PolicyRegistries& registries = policy_registries();
     for (const ServiceSpec& service : spec_.services) {
-      const std::string site = service.site.empty() ? spec_.platform.sites.front().name : service.site;
-      const SiteSpec& site_spec = *std::find_if(spec_.platform.sites.begin(), spec_.platform.sites.end(),
-                                                [&](const SiteSpec& s) { return s.name == site; });
-      const std::string gpu_type =
-          service.gpu_type.empty() ? spec_.catalog.find_node_shape(site_spec.node)->gpu_type : service.gpu_type;
-      for (int r = 0; r < service.replicas; ++r) requests.push_back({service.name, site, gpu_type, service.gpus_per_replica});
+      services_.push_back(std::make_unique<InferenceService>(
+          service, *cluster_, registries.load_balancers.make(service.load_balancer.policy, service.load_balancer.params),
+          registries.autoscalers.make(service.autoscaler.policy, autoscaler_params(service)), spec_.seed, spec_.warmup,
+          spec_.duration, result_.events));
     }
-    const PlacementResult placement = place_replicas_first_fit(nodes, requests);
-    if (!placement.error.empty()) throw std::runtime_error(placement.error);
+    // Initial replicas are placed before the run, higher priority first.
+    std::vector<InferenceService*> by_priority;
+    for (auto& service : services_) by_priority.push_back(service.get());
+    std::stable_sort(by_priority.begin(), by_priority.end(), [](const InferenceService* a, const InferenceService* b) {
+      return a->spec().priority > b->spec().priority;
+    });
+    for (InferenceService* service : by_priority) service->start();
+  }
 
-    std::size_t next = 0;
-    for (const ServiceSpec& service : spec_.services) {
-      std::vector<ReplicaSetup> replicas;
-      for (int r = 0; r < service.replicas; ++r, ++next) {
-        const ReplicaAssignment& assignment = placement.assignments[next];
-        const SimNode& node = platform_.nodes[assignment.node];
-        ReplicaSetup setup{node.name, {}};
-        for (int g : assignment.gpu_indices) setup.gpus.push_back(node.gpus[g]);
-        nlohmann::json detail{{"service", service.name}, {"replica", r}, {"node", node.name}};
-        std::vector<std::string> gpu_names;
-        for (const sg4::Host* gpu : setup.gpus) gpu_names.push_back(gpu->get_name());
-        detail["gpus"] = gpu_names;
-        result_.events.push_back(Event{0.0, "replica_placed", fmt::format("{}/{}", service.name, r), detail.dump()});
-        replicas.push_back(std::move(setup));
-        gpus_allocated_ += service.gpus_per_replica;
-      }
-      auto balancer = policy_registries().load_balancers.make(service.load_balancer.policy, service.load_balancer.params);
-      services_.push_back(std::make_unique<InferenceService>(service, std::move(replicas), std::move(balancer),
-                                                             spec_.seed, spec_.warmup, spec_.duration));
+  // The `static` autoscaler keeps the scenario's replica count unless told otherwise.
+  static std::map<std::string, double> autoscaler_params(const ServiceSpec& service) {
+    std::map<std::string, double> params = service.autoscaler.params;
+    if (service.autoscaler.policy == "static") {
+      params.emplace("min_replicas", service.replicas);
+      params.emplace("max_replicas", std::max(1, service.replicas));
     }
+    return params;
   }
 
   void control_loop() {
@@ -225,8 +215,12 @@ private:
     };
     put("cluster.nodes", static_cast<double>(platform_.nodes.size()), "1");
     put("cluster.gpus_total", gpus, "1");
-    put("cluster.gpus_allocated", gpus_allocated_, "1");
-    put("cluster.gpu_allocation", static_cast<double>(gpus_allocated_) / gpus, "1");
+    double gpu_hours = 0.0;
+    for (const SummaryMetric& metric : result_.summary)
+      if (metric.metric.ends_with(".gpu_hours")) gpu_hours += metric.value;
+    put("cluster.gpus_allocated_mean", gpu_hours * 3600.0 / spec_.duration, "1");
+    put("cluster.gpu_allocation", gpu_hours * 3600.0 / spec_.duration / gpus, "1");
+    put("cluster.gpu_hours_allocated", gpu_hours, "GPU*h");
     put("cluster.gpu_utilization_mean", busy / (window * gpus), "1");
     const double hours = spec_.duration / 3600.0;
     put("cost.node_hours", platform_.nodes.size() * hours, "h");
@@ -247,7 +241,7 @@ private:
   RunResult result_;
   SimPlatform platform_;
   std::vector<std::unique_ptr<InferenceService>> services_;
-  int gpus_allocated_ = 0;
+  std::unique_ptr<ServingCluster> cluster_;
   double busy_at_last_sample_ = 0.0;
   double last_sample_ = 0.0;
 };

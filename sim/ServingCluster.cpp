@@ -1,0 +1,77 @@
+#include "ServingCluster.hpp"
+
+#include "InferenceService.hpp"
+
+#include <algorithm>
+
+namespace leptonsim {
+
+namespace {
+
+std::vector<PoolNode> pool_nodes(const SimPlatform& platform) {
+  std::vector<PoolNode> nodes;
+  for (const SimNode& node : platform.nodes) nodes.push_back({node.site, node.gpu->name, node.shape->gpus});
+  return nodes;
+}
+
+PlacementStrategy strategy_of(const ServiceSpec& spec) {
+  return spec.placement == ServiceSpec::Placement::spread ? PlacementStrategy::spread : PlacementStrategy::pack;
+}
+
+}  // namespace
+
+ServingCluster::ServingCluster(const SimPlatform& platform) : platform_(platform), pool_(pool_nodes(platform)) {}
+
+simgrid::s4u::Host* ServingCluster::storage_host(const std::string& site) const { return platform_.storage.at(site); }
+
+std::optional<GpuAssignment> ServingCluster::allocate_now(const InferenceService& service) {
+  const ServiceSpec& spec = service.spec();
+  return pool_.allocate(spec.site, spec.gpu_type, spec.gpus_per_replica, strategy_of(spec));
+}
+
+void ServingCluster::request_replica(InferenceService& service) {
+  waiting_.push_back({&service, next_sequence_++});
+  place_waiting();
+}
+
+bool ServingCluster::withdraw_request(InferenceService& service) {
+  for (auto it = waiting_.rbegin(); it != waiting_.rend(); ++it)
+    if (it->service == &service) {
+      waiting_.erase(std::next(it).base());
+      return true;
+    }
+  return false;
+}
+
+int ServingCluster::unplaced_requests(const InferenceService& service) const {
+  return static_cast<int>(std::count_if(waiting_.begin(), waiting_.end(),
+                                        [&](const Waiting& w) { return w.service == &service; }));
+}
+
+void ServingCluster::release(const GpuAssignment& assignment) {
+  pool_.release(assignment);
+  place_waiting();
+}
+
+void ServingCluster::place_waiting() {
+  if (is_placing_) return;  // a placement callback may release or request; the outer loop goes on
+  is_placing_ = true;
+  std::stable_sort(waiting_.begin(), waiting_.end(), [](const Waiting& a, const Waiting& b) {
+    if (a.service->spec().priority != b.service->spec().priority)
+      return a.service->spec().priority > b.service->spec().priority;
+    return a.sequence < b.sequence;
+  });
+  for (std::size_t i = 0; i < waiting_.size();) {
+    InferenceService& service = *waiting_[i].service;
+    std::optional<GpuAssignment> assignment = allocate_now(service);
+    if (!assignment) {
+      ++i;
+      continue;
+    }
+    waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+    service.on_replica_placed(std::move(*assignment));
+  }
+  is_placing_ = false;
+}
+
+}  // namespace leptonsim

@@ -1,0 +1,50 @@
+// The GPU pool shared by every service of a run, and the queue of replicas
+// waiting for GPUs. Services ask for replicas; when GPUs are free (now or when
+// another replica releases them) the waiting requests are placed, higher
+// service priority first, then in request order.
+#pragma once
+
+#include "PlatformBuilder.hpp"
+#include "scheduling/GpuPool.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <vector>
+
+namespace leptonsim {
+
+class InferenceService;
+
+class ServingCluster {
+public:
+  explicit ServingCluster(const SimPlatform& platform);
+
+  // Queues a request for one replica of `service`; places it at once if GPUs are free.
+  void request_replica(InferenceService& service);
+  // Withdraws the newest unplaced request of `service`; false when it has none.
+  bool withdraw_request(InferenceService& service);
+  int unplaced_requests(const InferenceService& service) const;
+  // Places a replica at once (the run's initial replicas); nullopt when it does not fit.
+  std::optional<GpuAssignment> allocate_now(const InferenceService& service);
+  void release(const GpuAssignment& assignment);
+
+  const SimNode& node(int index) const { return platform_.nodes[index]; }
+  simgrid::s4u::Host* storage_host(const std::string& site) const;
+  int allocated_gpus() const { return pool_.allocated_gpus(); }
+
+private:
+  void place_waiting();
+
+  struct Waiting {
+    InferenceService* service;
+    std::uint64_t sequence;
+  };
+  const SimPlatform& platform_;
+  GpuPool pool_;
+  std::vector<Waiting> waiting_;
+  std::uint64_t next_sequence_ = 0;
+  bool is_placing_ = false;
+};
+
+}  // namespace leptonsim
