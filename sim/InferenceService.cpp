@@ -30,7 +30,7 @@ Distribution demand_of(const ServiceSpec& spec) {
 }  // namespace
 
 InferenceService::InferenceService(const ServiceSpec& spec, ServingCluster& cluster,
-                                   std::unique_ptr<LoadBalancer> balancer,
+                                   std::unique_ptr<ArrivalProcess> arrivals, std::unique_ptr<LoadBalancer> balancer,
                                    std::unique_ptr<ReplicaAutoscaler> autoscaler, std::uint64_t root_seed,
                                    double warmup, double end_time, std::vector<Event>& events)
     : spec_(spec),
@@ -38,14 +38,13 @@ InferenceService::InferenceService(const ServiceSpec& spec, ServingCluster& clus
       events_(events),
       is_time_demand_(!spec.demand.flops.has_value()),
       demand_(demand_of(spec)),
+      arrivals_(std::move(arrivals)),
       balancer_(std::move(balancer)),
       autoscaler_(std::move(autoscaler)),
       arrival_stream_(make_stream(root_seed, "service/" + spec.name + "/arrivals")),
       demand_stream_(make_stream(root_seed, "service/" + spec.name + "/demand")),
       warmup_(warmup),
-      end_time_(end_time) {
-  if (!(spec.arrivals.rate > 0)) throw std::invalid_argument("service " + spec.name + ": arrival rate must be > 0");
-}
+      end_time_(end_time) {}
 
 // ---- Replica lifecycle --------------------------------------------------------
 
@@ -77,8 +76,7 @@ void InferenceService::start() {
     make_ready(index, now);
   }
   desired_ = spec_.replicas;
-  const double first = arrival_stream_.exponential(1.0 / spec_.arrivals.rate);
-  if (first < end_time_) schedule_at(first, [this] { on_arrival(); });
+  schedule_next_arrival();
   schedule_at(autoscaler_->period(), [this] { on_autoscaler_tick(); });
 }
 
@@ -256,7 +254,12 @@ bool InferenceService::has_ready_replica() const {
   return false;
 }
 
-void InferenceService::on_arrival() {
+void InferenceService::schedule_next_arrival() {
+  const std::optional<Arrival> next = arrivals_->next(arrival_stream_);
+  if (next && next->time < end_time_) schedule_at(next->time, [this, arrival = *next] { on_arrival(arrival); });
+}
+
+void InferenceService::on_arrival(const Arrival& arrival) {
   const double now = sg4::Engine::get_clock();
   if (is_stopped_) return;
   ++arrived_;
@@ -264,9 +267,10 @@ void InferenceService::on_arrival() {
   ++tick_arrivals_;
   last_arrival_ = now;
   if (now >= warmup_) ++arrived_in_window_;
+  if (arrival.input_tokens >= 0) input_tokens_ += arrival.input_tokens;
+  if (arrival.output_tokens >= 0) output_tokens_ += arrival.output_tokens;
   dispatch(Request{now, demand_.sample(demand_stream_)}, now);
-  const double next = now + arrival_stream_.exponential(1.0 / spec_.arrivals.rate);
-  if (next < end_time_) schedule_at(next, [this] { on_arrival(); });
+  schedule_next_arrival();
 }
 
 int InferenceService::choose_replica(bool needs_free_slot) {
@@ -550,6 +554,8 @@ void InferenceService::report(RunResult& result) const {
   put("unplaced_replica_seconds", unplaced_integral_.area(), "s");
   put("gpu_hours", allocated_gpus_integral_.area() / 3600.0, "GPU*h");
   put("requests_arrived", static_cast<double>(arrived_), "1");
+  put("input_tokens_arrived", static_cast<double>(input_tokens_), "1");
+  put("output_tokens_arrived", static_cast<double>(output_tokens_), "1");
   put("requests_completed", static_cast<double>(completed_), "1");
   put("requests_dropped", static_cast<double>(dropped_full_ + dropped_timeout_), "1");
   put("requests_dropped_queue_full", static_cast<double>(dropped_full_), "1");

@@ -24,6 +24,7 @@
 #include "common/Distribution.hpp"
 #include "load_balancing/LoadBalancer.hpp"
 #include "scheduling/GpuPool.hpp"
+#include "workload/ArrivalProcess.hpp"
 
 #include <deque>
 #include <memory>
@@ -37,9 +38,9 @@ class ServingCluster;
 
 class InferenceService {
 public:
-  InferenceService(const ServiceSpec& spec, ServingCluster& cluster, std::unique_ptr<LoadBalancer> balancer,
-                   std::unique_ptr<ReplicaAutoscaler> autoscaler, std::uint64_t root_seed, double warmup,
-                   double end_time, std::vector<Event>& events);
+  InferenceService(const ServiceSpec& spec, ServingCluster& cluster, std::unique_ptr<ArrivalProcess> arrivals,
+                   std::unique_ptr<LoadBalancer> balancer, std::unique_ptr<ReplicaAutoscaler> autoscaler,
+                   std::uint64_t root_seed, double warmup, double end_time, std::vector<Event>& events);
   InferenceService(const InferenceService&) = delete;
   InferenceService& operator=(const InferenceService&) = delete;
 
@@ -91,7 +92,8 @@ private:
   };
 
   // Request path.
-  void on_arrival();
+  void on_arrival(const Arrival& arrival);
+  void schedule_next_arrival();
   void dispatch(const Request& request, double now);
   bool try_route(const Request& request, double now);
   int choose_replica(bool needs_free_slot);
@@ -125,6 +127,7 @@ private:
   Distribution demand_;
   std::deque<Replica> replicas_;    // deque: elements never move once created
   std::vector<ReplicaLoad> loads_;  // view for the balancer, kept in step with replicas_
+  std::unique_ptr<ArrivalProcess> arrivals_;
   std::unique_ptr<LoadBalancer> balancer_;
   std::unique_ptr<ReplicaAutoscaler> autoscaler_;
   std::deque<Request> balancer_queue_;  // FCFS: requests no replica can take yet
@@ -142,6 +145,7 @@ private:
   std::int64_t arrived_ = 0, completed_ = 0, dropped_full_ = 0, dropped_timeout_ = 0;
   std::int64_t arrived_in_window_ = 0, completed_in_window_ = 0, dropped_in_window_ = 0;
   std::int64_t scale_ups_ = 0, scale_downs_ = 0;
+  std::int64_t input_tokens_ = 0, output_tokens_ = 0;  // of arrivals that carried token counts (traces)
   LatencyHistogram latency_, wait_, cold_start_;
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;
   TimeIntegral ready_integral_, allocated_gpus_integral_, unplaced_integral_;

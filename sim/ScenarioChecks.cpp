@@ -1,5 +1,6 @@
 #include "ScenarioChecks.hpp"
 
+#include "ArrivalFactory.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "scheduling/GpuPool.hpp"
 #include "topology/Topology.hpp"
@@ -28,6 +29,12 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
       policy_registries().load_balancers.check(service.load_balancer.policy, service.load_balancer.params);
     } catch (const PolicyError& error) {
       issue(fmt::format("services[{}].load_balancer.policy", s), error.what());
+    }
+    try {
+      // Built once here so that a bad trace file is an input error with its line.
+      make_arrival_process(service.arrivals, spec.source_path);
+    } catch (const std::exception& error) {
+      issue(fmt::format("services[{}].arrivals", s), error.what());
     }
     try {
       // Made, not only checked: some policies validate combinations of parameters when built.

@@ -1,5 +1,6 @@
 #include "Simulation.hpp"
 
+#include "ArrivalFactory.hpp"
 #include "CompletionDispatch.hpp"
 #include "EngineSetup.hpp"
 #include "InferenceService.hpp"
@@ -126,7 +127,8 @@ private:
     const PolicyRegistries& registries = policy_registries();
     for (const ServiceSpec& service : spec_.services) {
       services_.push_back(std::make_unique<InferenceService>(
-          service, *cluster_, registries.load_balancers.make(service.load_balancer.policy, service.load_balancer.params),
+          service, *cluster_, make_arrival_process(service.arrivals, spec_.source_path),
+          registries.load_balancers.make(service.load_balancer.policy, service.load_balancer.params),
           registries.autoscalers.make(service.autoscaler.policy, autoscaler_params(service)), spec_.seed, spec_.warmup,
           spec_.duration, result_.events));
     }

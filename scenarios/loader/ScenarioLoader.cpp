@@ -1024,8 +1024,43 @@ private:
     const YAML::Node node = reader.get("arrivals");
     if (!node.IsMap()) return;
     MapReader arrivals(node, "services[].arrivals", reader.path("arrivals"));
-    arrivals.read("process", service.arrivals.process);
-    arrivals.read("rate", service.arrivals.rate);
+    ArrivalSpec& spec = service.arrivals;
+    arrivals.read("process", spec.process);
+    arrivals.read("rate", spec.rate);
+    arrivals.read("peak_to_trough", spec.peak_to_trough);
+    arrivals.read("period", spec.period);
+    arrivals.read("phase", spec.phase);
+    for (const auto& [spike_node, spike_path] : map_items(lookup(node, "spikes"), arrivals.path("spikes"))) {
+      MapReader spike(spike_node, "services[].arrivals.spikes[]", spike_path);
+      SpikeSpec parsed;
+      spike.read("start", parsed.start);
+      spike.read("duration", parsed.duration);
+      spike.read("multiplier", parsed.multiplier);
+      spec.spikes.push_back(parsed);
+    }
+    arrivals.read("burst_rate", spec.burst_rate);
+    arrivals.read("calm_duration", spec.calm_duration);
+    arrivals.read("burst_duration", spec.burst_duration);
+    if (const YAML::Node trace_node = arrivals.get("trace"); trace_node.IsMap()) {
+      MapReader trace(trace_node, "services[].arrivals.trace", arrivals.path("trace"));
+      trace.read("format", spec.trace.format);
+      trace.read("path", spec.trace.path);
+      trace.read("time_scale", spec.trace.time_scale);
+      trace.read("rate_scale", spec.trace.rate_scale);
+      trace.read("start_offset", spec.trace.start_offset);
+      trace.read_choice("loop", spec.trace.loop, {{"true", true}, {"false", false}});
+      std::uint64_t max_requests = 0;
+      if (trace.read("max_requests", max_requests)) spec.trace.max_requests = static_cast<std::int64_t>(max_requests);
+    }
+    if (spec.process == "trace" && spec.trace.path.empty())
+      diagnostics_.at(arrivals.key_mark("process"), arrivals.path("process"),
+                      "`process: trace` needs `trace: {path: ...}` naming the trace file");
+    if (spec.process == "mmpp" && !(spec.burst_rate > 0))
+      diagnostics_.at(arrivals.key_mark("process"), arrivals.path("process"),
+                      "`process: mmpp` needs `burst_rate` > 0 (the rate in the burst state)");
+    if (!spec.spikes.empty() && spec.process != "poisson" && spec.process != "diurnal")
+      diagnostics_.at(arrivals.key_mark("spikes"), arrivals.path("spikes"),
+                      "`spikes` apply to the poisson and diurnal processes only");
   }
 
   void read_demand(MapReader& reader, ServiceSpec& service) {

@@ -116,9 +116,44 @@ std::vector<SchemaEntry> build_schema() {
       "`replica`: the load balancer routes each request on arrival and every replica keeps a FCFS queue; "
       "`balancer`: one FCFS queue at the balancer, a request is routed when a replica slot frees."));
   t.push_back(map("services[].arrivals").doc("Open-loop request arrivals."));
-  t.push_back(choice("services[].arrivals.process").by_default("poisson").one_of({"poisson"}).doc(
-      "Arrival process."));
-  t.push_back(quantity("services[].arrivals.rate", Q::rate).by_default("1/s").above(0).doc("Mean arrival rate."));
+  t.push_back(choice("services[].arrivals.process").by_default("poisson").one_of({"poisson", "diurnal", "mmpp", "trace"}).doc(
+      "`poisson`: constant rate; `diurnal`: sinusoidal rate (exact non-homogeneous Poisson by thinning); "
+      "`mmpp`: 2-state Markov-modulated Poisson (calm and burst); `trace`: replay of a request trace file."));
+  t.push_back(quantity("services[].arrivals.rate", Q::rate).by_default("1/s").above(0).doc(
+      "Poisson: the rate; diurnal: the mean rate; mmpp: the rate in the calm state."));
+  t.push_back(quantity("services[].arrivals.peak_to_trough", Q::number).by_default("1").at_least(1).doc(
+      "Diurnal: highest rate / lowest rate."));
+  t.push_back(quantity("services[].arrivals.period", Q::duration).by_default("24h").above(0).doc(
+      "Diurnal: length of one cycle."));
+  t.push_back(quantity("services[].arrivals.phase", Q::duration).by_default("0s").doc(
+      "Diurnal: time at which the rate rises through its mean (the peak is a quarter period later)."));
+  t.push_back(list("services[].arrivals.spikes").of(ValueType::map).by_default("[]").doc(
+      "Poisson and diurnal: scheduled bursts that multiply the rate; overlapping spikes multiply."));
+  t.push_back(quantity("services[].arrivals.spikes[].start", Q::duration).required().at_least(0).doc("When the spike starts."));
+  t.push_back(quantity("services[].arrivals.spikes[].duration", Q::duration).required().above(0).doc("How long it lasts."));
+  t.push_back(quantity("services[].arrivals.spikes[].multiplier", Q::number).required().at_least(0).doc(
+      "Rate multiplier during the spike (0 = an outage of traffic)."));
+  t.push_back(quantity("services[].arrivals.burst_rate", Q::rate).by_default("0/s").at_least(0).doc(
+      "MMPP: the rate in the burst state."));
+  t.push_back(quantity("services[].arrivals.calm_duration", Q::duration).by_default("60s").above(0).doc(
+      "MMPP: mean time in the calm state (exponential)."));
+  t.push_back(quantity("services[].arrivals.burst_duration", Q::duration).by_default("10s").above(0).doc(
+      "MMPP: mean time in the burst state (exponential)."));
+  t.push_back(map("services[].arrivals.trace").doc("Trace: the request trace to replay; its token counts go with each request."));
+  t.push_back(choice("services[].arrivals.trace.format").by_default("azure_llm_csv").one_of({"azure_llm_csv", "mooncake_jsonl"}).doc(
+      "`azure_llm_csv`: Azure LLM inference 2023 (`TIMESTAMP,ContextTokens,GeneratedTokens`); `mooncake_jsonl`: "
+      "Mooncake (`timestamp` in ms, `input_length`, `output_length`)."));
+  t.push_back(text("services[].arrivals.trace.path").required().doc("Trace file, relative to the scenario file's folder."));
+  t.push_back(quantity("services[].arrivals.trace.time_scale", Q::number).by_default("1").above(0).doc(
+      "Multiplies every gap between arrivals (0.5 replays twice as fast)."));
+  t.push_back(quantity("services[].arrivals.trace.rate_scale", Q::number).by_default("1").above(0).doc(
+      "Multiplies the request rate (divides the gaps); combines with time_scale as time_scale / rate_scale."));
+  t.push_back(quantity("services[].arrivals.trace.start_offset", Q::duration).by_default("0s").at_least(0).doc(
+      "Trace time skipped at the start; that trace time becomes simulated time 0."));
+  t.push_back(choice("services[].arrivals.trace.loop").by_default("false").one_of({"true", "false"}).doc(
+      "Replay again when the trace ends, keeping its rate."));
+  t.push_back(integer("services[].arrivals.trace.max_requests").by_default("0").at_least(0).wide().doc(
+      "At most this many arrivals over all passes; 0 = no limit."));
   t.push_back(distribution("services[].service_time", Q::duration).by_default("100ms").above(0).doc(
       "Time one request occupies one replica slot, independent of the other requests. Give either "
       "`service_time` or `flops`, not both; the default applies when neither is given."));

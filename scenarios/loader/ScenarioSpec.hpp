@@ -57,10 +57,36 @@ struct PlatformSpec {
   std::vector<WanLinkSpec> wan;    // links between sites; every pair of sites must be connected
 };
 
+// A scheduled burst: the arrival rate is multiplied during [start, start + duration).
+struct SpikeSpec {
+  double start = 0.0;       // seconds
+  double duration = 0.0;    // seconds
+  double multiplier = 1.0;  // rate multiplier, >= 0
+};
+
+// Replay of a request trace file.
+struct TraceSpec {
+  std::string format = "azure_llm_csv";  // azure_llm_csv | mooncake_jsonl
+  std::string path;                      // file, relative to the scenario file's folder
+  double time_scale = 1.0;               // multiplies every gap (0.5 = twice as fast)
+  double rate_scale = 1.0;               // multiplies the rate (divides gaps)
+  double start_offset = 0.0;             // trace seconds skipped at the start
+  bool loop = false;                     // replay again when the trace ends
+  std::int64_t max_requests = 0;         // 0 = no limit
+};
+
 // Open-loop request arrivals.
 struct ArrivalSpec {
-  std::string process = "poisson";  // poisson (only process in this version)
-  double rate = 1.0;                // mean requests per second, > 0
+  std::string process = "poisson";  // poisson | diurnal | mmpp | trace
+  double rate = 1.0;                // requests per second: the rate (poisson), the mean (diurnal), the calm rate (mmpp)
+  double peak_to_trough = 1.0;      // diurnal: ratio of the highest to the lowest rate, >= 1
+  double period = 86400.0;          // diurnal: seconds per cycle
+  double phase = 0.0;               // diurnal: seconds at which the rate rises through its mean
+  std::vector<SpikeSpec> spikes;    // poisson and diurnal: scheduled bursts on top
+  double burst_rate = 0.0;          // mmpp: requests per second in the burst state
+  double calm_duration = 60.0;      // mmpp: mean seconds in the calm state
+  double burst_duration = 10.0;     // mmpp: mean seconds in the burst state
+  TraceSpec trace;                  // trace: the file to replay
 };
 
 // Work one request puts on a replica: exactly one of the two forms.
