@@ -553,6 +553,7 @@ void InferenceService::report(RunResult& result) const {
   put("cold_start_mean", cold_start_.empty() ? nan : cold_start_.mean(), "s");
   put("unplaced_replica_seconds", unplaced_integral_.area(), "s");
   put("gpu_hours", allocated_gpus_integral_.area() / 3600.0, "GPU*h");
+  put("cost", allocated_gpus_integral_.area() / 3600.0 * cluster_.price_per_gpu_hour(spec_.site), "USD");
   put("requests_arrived", static_cast<double>(arrived_), "1");
   put("input_tokens_arrived", static_cast<double>(input_tokens_), "1");
   put("output_tokens_arrived", static_cast<double>(output_tokens_), "1");

@@ -24,6 +24,12 @@ ServingCluster::ServingCluster(const SimPlatform& platform) : platform_(platform
 
 simgrid::s4u::Host* ServingCluster::storage_host(const std::string& site) const { return platform_.storage.at(site); }
 
+double ServingCluster::price_per_gpu_hour(const std::string& site) const {
+  for (const SimNode& node : platform_.nodes)
+    if (node.site == site) return node.shape->price_per_hour / node.shape->gpus;
+  return 0.0;
+}
+
 std::optional<GpuAssignment> ServingCluster::allocate_now(const InferenceService& service) {
   const ServiceSpec& spec = service.spec();
   return pool_.allocate(spec.site, spec.gpu_type, spec.gpus_per_replica, strategy_of(spec));

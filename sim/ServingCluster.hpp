@@ -31,6 +31,8 @@ public:
 
   const SimNode& node(int index) const { return platform_.nodes[index]; }
   simgrid::s4u::Host* storage_host(const std::string& site) const;
+  // USD per GPU-hour on the site's nodes: the node shape's hourly price / its GPUs.
+  double price_per_gpu_hour(const std::string& site) const;
   int allocated_gpus() const { return pool_.allocated_gpus(); }
 
 private:

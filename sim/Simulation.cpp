@@ -128,7 +128,7 @@ private:
     for (const ServiceSpec& service : spec_.services) {
       services_.push_back(std::make_unique<InferenceService>(
           service, *cluster_, make_arrival_process(service.arrivals, spec_.source_path),
-          registries.load_balancers.make(service.load_balancer.policy, service.load_balancer.params),
+          registries.load_balancers.make(service.load_balancer.policy, balancer_params(service)),
           registries.autoscalers.make(service.autoscaler.policy, autoscaler_params(service)), spec_.seed, spec_.warmup,
           spec_.duration, result_.events));
     }
@@ -139,6 +139,17 @@ private:
       return a->spec().priority > b->spec().priority;
     });
     for (InferenceService* service : by_priority) service->start();
+  }
+
+  // Randomised balancers draw from their own stream of the scenario seed,
+  // different for every service, unless the scenario fixes their seed.
+  std::map<std::string, double> balancer_params(const ServiceSpec& service) const {
+    std::map<std::string, double> params = service.load_balancer.params;
+    for (const PolicyParameter& parameter : policy_registries().load_balancers.info(service.load_balancer.policy).parameters)
+      if (parameter.name == "seed")
+        params.emplace("seed", static_cast<double>(
+                                   derive_stream_seed(spec_.seed, "service/" + service.name + "/load_balancer") >> 11));
+    return params;
   }
 
   // The `static` autoscaler keeps the scenario's replica count unless told otherwise.

@@ -4,6 +4,7 @@ namespace leptonsim {
 
 int LeastOutstandingBalancer::choose(const BalancerView& view) {
   const std::size_t n = view.replicas.size();
+  if (start_ >= n) start_ = 0;  // the replica list may have shrunk
   int best = -1;
   double best_load = 0.0;
   // Scan from start_ to the end, then from 0 to start_; an idle replica cannot be beaten.

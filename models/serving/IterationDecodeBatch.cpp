@@ -44,6 +44,8 @@ std::optional<DecodeProgress> IterationDecodeBatch::remove(DecodeRequestId id) {
     if (it == members->end()) continue;
     const DecodeProgress state{id, static_cast<double>(it->second.remaining), static_cast<double>(it->second.context)};
     members->erase(it);
+    // Leaving at the instant the iteration starts: it runs without this request.
+    if (members == &running_ && iteration_running_ && now_ == iteration_start_) start_iteration();
     return state;
   }
   return std::nullopt;

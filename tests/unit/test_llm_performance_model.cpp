@@ -177,7 +177,7 @@ TEST_CASE("invalid inputs are all reported at once", "[llm_model]") {
   CHECK(bad_heads.problems().size() == 1);
 }
 
-TEST_CASE("more GPUs than KV heads replicate the KV cache; TP overhead per layer", "[llm_model]") {
+TEST_CASE("more GPUs than KV heads replicate the KV cache, and TP overhead per layer", "[llm_model]") {
   // 16 GPUs, 8 KV heads: each KV head lives on 2 GPUs -> 2 · 327680 bytes per token.
   const LlmPerformanceModel sixteen(llama70b(), replica("H100-SXM", 16));
   CHECK(sixteen.kv_bytes_per_token() == 2 * kKvPerToken);

@@ -278,7 +278,7 @@ TEST_CASE("every distribution form loads", "[scenario-loader]") {
 
 TEST_CASE("the valid fixtures together use every key of the schema", "[scenario-loader]") {
   std::set<std::string> used;
-  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml"}) {
+  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml"}) {
     const ScenarioSpec spec = load_scenario_file(fixture(name));
     for (const auto& [path, value] : spec.parameters) {
       std::string pattern = key_path_pattern(path);
@@ -729,4 +729,43 @@ TEST_CASE("zero replicas need an autoscaler", "[scenario-loader]") {
   CHECK(issues[0].message.find("autoscaler") != std::string::npos);
   CHECK_NOTHROW(load_scenario_text(
       "platform: {sites: [{name: a}]}\nservices: [{name: s, replicas: 0, autoscaler: {policy: lepton}}]\n", "ok.yaml"));
+}
+
+TEST_CASE("arrival processes load with every key in SI units", "[scenario-loader]") {
+  const ScenarioSpec spec = load_scenario_file(fixture("valid/arrivals.yaml"));
+  REQUIRE(spec.services.size() == 3);
+  const ArrivalSpec& diurnal = spec.services[0].arrivals;
+  CHECK(diurnal.process == "diurnal");
+  CHECK(diurnal.rate == Approx(30));
+  CHECK(diurnal.peak_to_trough == Approx(3));
+  CHECK(diurnal.period == Approx(43200));
+  CHECK(diurnal.phase == Approx(7200));
+  REQUIRE(diurnal.spikes.size() == 2);
+  CHECK(diurnal.spikes[0].start == Approx(3600));
+  CHECK(diurnal.spikes[0].duration == Approx(600));
+  CHECK(diurnal.spikes[0].multiplier == Approx(4));
+  CHECK(diurnal.spikes[1].multiplier == 0);
+  const ArrivalSpec& mmpp = spec.services[1].arrivals;
+  CHECK(mmpp.burst_rate == Approx(40));
+  CHECK(mmpp.calm_duration == Approx(300));
+  CHECK(mmpp.burst_duration == Approx(30));
+  const TraceSpec& trace = spec.services[2].arrivals.trace;
+  CHECK(trace.format == "mooncake_jsonl");
+  CHECK(trace.path == "../traces/mooncake_small.jsonl");
+  CHECK(trace.time_scale == Approx(0.5));
+  CHECK(trace.rate_scale == Approx(2));
+  CHECK(trace.start_offset == Approx(1));
+  CHECK(trace.loop);
+  CHECK(trace.max_requests == 1000);
+
+  const auto issues = issues_of_text(R"(platform: {sites: [{name: a}]}
+services:
+  - {name: t, arrivals: {process: trace}}
+  - {name: m, arrivals: {process: mmpp}}
+  - {name: s, arrivals: {process: mmpp, burst_rate: 1/s, spikes: [{start: 0s, duration: 1s, multiplier: 2}]}}
+)");
+  REQUIRE(issues.size() == 3);
+  CHECK(issues[0].message.find("needs `trace") != std::string::npos);
+  CHECK(issues[1].message.find("burst_rate") != std::string::npos);
+  CHECK(issues[2].key_path == "services[2].arrivals.spikes");
 }
