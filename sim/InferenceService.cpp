@@ -41,10 +41,35 @@ InferenceService::InferenceService(const ServiceSpec& spec, ServingCluster& clus
       arrivals_(std::move(arrivals)),
       balancer_(std::move(balancer)),
       autoscaler_(std::move(autoscaler)),
+      token_stream_(make_stream(root_seed, "service/" + spec.name + "/tokens")),
       arrival_stream_(make_stream(root_seed, "service/" + spec.name + "/arrivals")),
       demand_stream_(make_stream(root_seed, "service/" + spec.name + "/demand")),
       warmup_(warmup),
-      end_time_(end_time) {}
+      end_time_(end_time) {
+  if (spec.llm.is_enabled) {
+    LlmModelSpec model;
+    model.parameters = spec.llm.parameters;
+    model.bytes_per_parameter = spec.llm.bytes_per_parameter;
+    model.layers = spec.llm.layers;
+    model.hidden_size = spec.llm.hidden_size;
+    model.attention_heads = spec.llm.attention_heads;
+    model.kv_heads = spec.llm.kv_heads;
+    model.kv_bytes_per_element = spec.llm.kv_bytes_per_element;
+    if (spec.llm.kv_bytes_per_token > 0) model.kv_bytes_per_token = spec.llm.kv_bytes_per_token;
+    ReplicaHardware hardware;
+    hardware.gpu = cluster.gpu_of(spec.site);
+    hardware.gpus = spec.gpus_per_replica;
+    hardware.compute_efficiency = spec.llm.compute_efficiency;
+    hardware.memory_efficiency = spec.llm.memory_efficiency;
+    hardware.memory_reserved_fraction = spec.llm.memory_reserved_fraction;
+    llm_model_ = std::make_unique<LlmPerformanceModel>(model, hardware);
+    if (!llm_model_->fits_in_memory())
+      throw std::runtime_error(fmt::format("service '{}': the model does not fit on {} x {}", spec.name,
+                                           spec.gpus_per_replica, hardware.gpu.name));
+    input_tokens_ = to_distribution(spec.tokens.input);
+    output_tokens_ = to_distribution(spec.tokens.output);
+  }
+}
 
 // ---- Replica lifecycle --------------------------------------------------------
 
@@ -52,7 +77,7 @@ int InferenceService::new_replica_index() {
   for (std::size_t i = 0; i < replicas_.size(); ++i)
     if (replicas_[i].state == ReplicaState::stopped && replicas_[i].assignment.node < 0) return static_cast<int>(i);
   replicas_.emplace_back();
-  loads_.push_back(ReplicaLoad{0, 0, spec_.max_concurrency, 1.0, false});
+  loads_.push_back(ReplicaLoad{0, 0, slots(), 1.0, false});
   return static_cast<int>(replicas_.size() - 1);
 }
 
@@ -131,7 +156,12 @@ void InferenceService::on_cold_start_done(int index, std::uint64_t generation) {
 void InferenceService::make_ready(int index, double now) {
   Replica& replica = replicas_[index];
   replica.state = ReplicaState::ready;
-  loads_[index] = ReplicaLoad{0, 0, spec_.max_concurrency, 1.0, true};
+  loads_[index] = ReplicaLoad{0, 0, slots(), 1.0, true};
+  if (llm_model_)
+    replica.llm = std::make_unique<LlmReplica>(
+        *llm_model_, spec_.llm.decode == LlmSpec::Decode::iteration,
+        [this, index](const LlmReplica::Job& job, double finish) { finish_llm_job(index, job, finish); },
+        [this, index](bool is_busy, double t) { replicas_[index].busy.set(t, is_busy ? 1.0 : 0.0); });
   nlohmann::json detail{{"replica", index}, {"node", replica.node}};
   std::vector<std::string> gpu_names;
   for (const sg4::Host* gpu : replica.gpus) gpu_names.push_back(gpu->get_name());
@@ -267,9 +297,28 @@ void InferenceService::on_arrival(const Arrival& arrival) {
   ++tick_arrivals_;
   last_arrival_ = now;
   if (now >= warmup_) ++arrived_in_window_;
-  if (arrival.input_tokens >= 0) input_tokens_ += arrival.input_tokens;
-  if (arrival.output_tokens >= 0) output_tokens_ += arrival.output_tokens;
-  dispatch(Request{now, demand_.sample(demand_stream_)}, now);
+  Request request{now, 0.0, arrival.input_tokens, arrival.output_tokens};
+  if (llm_model_) {
+    // Token counts from the trace, or drawn from the service's distributions.
+    if (request.input_tokens < 0)
+      request.input_tokens = std::max<std::int64_t>(1, std::llround(input_tokens_->sample(token_stream_)));
+    if (request.output_tokens < 0)
+      request.output_tokens = std::max<std::int64_t>(1, std::llround(output_tokens_->sample(token_stream_)));
+    request.input_tokens = std::max<std::int64_t>(1, request.input_tokens);
+    request.output_tokens = std::max<std::int64_t>(1, request.output_tokens);
+  } else {
+    request.demand = demand_.sample(demand_stream_);
+  }
+  if (request.input_tokens > 0) input_tokens_arrived_ += request.input_tokens;
+  if (request.output_tokens > 0) output_tokens_arrived_ += request.output_tokens;
+  if (llm_model_ && request.input_tokens + request.output_tokens > llm_model_->kv_capacity_tokens()) {
+    // Longer than the whole KV cache of a replica: no replica can ever serve it.
+    ++dropped_too_long_;
+    ++interval_drops_;
+    if (now >= warmup_) ++dropped_in_window_;
+  } else {
+    dispatch(request, now);
+  }
   schedule_next_arrival();
 }
 
@@ -292,13 +341,13 @@ void InferenceService::dispatch(const Request& request, double now) {
 bool InferenceService::try_route(const Request& request, double now) {
   if (spec_.queue == ServiceSpec::QueueLocation::balancer) {
     const int chosen = choose_replica(true);
-    if (chosen < 0) return false;
+    if (chosen < 0 || !can_start(chosen, request)) return false;
     begin_service(chosen, request, now);
     return true;
   }
   const int chosen = choose_replica(false);
   if (chosen < 0) return false;  // no ready replica
-  if (loads_[chosen].in_service >= loads_[chosen].slots) {
+  if (!replicas_[chosen].queue.empty() || !can_start(chosen, request)) {
     ++loads_[chosen].outstanding;
     replicas_[chosen].queue.push_back(request);
     ++waiting_;
@@ -385,8 +434,14 @@ void InferenceService::begin_service(int index, const Request& request, double n
   ++loads_[index].in_service;
   ++loads_[index].outstanding;
   in_service_integral_.add(now, 1.0);
-  update_busy(index, now);
+  if (!replica.llm) update_busy(index, now);
   if (request.arrival >= warmup_) wait_.record(now - request.arrival);
+  if (replica.llm) {
+    replica.free_slots.push_back(slot);  // the LLM engine tracks its own requests
+    replica.llm->admit(
+        LlmReplica::Job{next_job_id_++, request.arrival, request.input_tokens, request.output_tokens, -1.0}, now);
+    return;
+  }
 
   slot->request = request;
   const auto gpus = static_cast<int>(replica.gpus.size());
@@ -414,31 +469,59 @@ void InferenceService::Slot::on_activity_complete(const sg4::Activity&) {
   if (--pending_execs == 0) service->finish_service(*this);
 }
 
+bool InferenceService::can_start(int index, const Request& request) const {
+  if (loads_[index].in_service >= loads_[index].slots) return false;
+  const Replica& replica = replicas_[index];
+  return !replica.llm ||
+         replica.llm->has_room_for(LlmReplica::Job{0, request.arrival, request.input_tokens, request.output_tokens, -1.0});
+}
+
 void InferenceService::finish_service(Slot& slot) {
   for (auto& exec : slot.execs) CompletionDispatch::retire(std::move(exec));
   slot.execs.clear();
   if (is_stopped_) return;
   const double now = sg4::Engine::get_clock();
-  const int index = slot.replica;
+  replicas_[slot.replica].free_slots.push_back(&slot);
+  update_busy(slot.replica, now);
+  complete_request(slot.replica, slot.request.arrival, now);
+}
+
+void InferenceService::finish_llm_job(int index, const LlmReplica::Job& job, double now) {
+  if (is_stopped_) return;
+  if (job.arrival >= warmup_) {
+    time_to_first_token_.record(job.first_token_time - job.arrival);
+    if (job.output_tokens > 1) time_per_output_token_.record((now - job.first_token_time) / (job.output_tokens - 1));
+  }
+  output_tokens_completed_ += job.output_tokens;
+  complete_request(index, job.arrival, now);
+}
+
+// Bookkeeping shared by both kinds of demand once a request is done.
+void InferenceService::complete_request(int index, double arrival, double now) {
   Replica& replica = replicas_[index];
-  replica.free_slots.push_back(&slot);
   --loads_[index].in_service;
   --loads_[index].outstanding;
   in_service_integral_.add(now, -1.0);
   in_system_integral_.add(now, -1.0);
-  update_busy(index, now);
   ++completed_;
   ++replica.completed;
   ++interval_completions_;
-  const double latency = now - slot.request.arrival;
+  const double latency = now - arrival;
   interval_latency_.record(latency);
   if (now >= warmup_) ++completed_in_window_;
-  if (slot.request.arrival >= warmup_) latency_.record(latency);
+  if (arrival >= warmup_) latency_.record(latency);
+  start_queued(index, now);
+  stop_if_drained(index, now);
+}
 
-  // The freed slot takes the next waiting request.
+// Freed capacity takes the next waiting requests.
+void InferenceService::start_queued(int index, double now) {
   if (spec_.queue == ServiceSpec::QueueLocation::balancer) {
     drain_balancer_queue(now);
-  } else if (!replica.queue.empty()) {
+    return;
+  }
+  Replica& replica = replicas_[index];
+  while (!replica.queue.empty() && can_start(index, replica.queue.front())) {
     const Request next = replica.queue.front();
     replica.queue.pop_front();
     --waiting_;
@@ -446,7 +529,8 @@ void InferenceService::finish_service(Slot& slot) {
     --loads_[index].outstanding;  // begin_service counts it again
     begin_service(index, next, now);
   }
-  stop_if_drained(index, now);
+  // Requests held at the balancer while no replica was ready go first to any replica.
+  if (!balancer_queue_.empty()) drain_balancer_queue(now);
 }
 
 // ---- Measurement ------------------------------------------------------------------
@@ -524,7 +608,10 @@ void InferenceService::stop(double now) {
   ready_integral_.advance(now);
   allocated_gpus_integral_.advance(now);
   unplaced_integral_.advance(now);
-  for (Replica& replica : replicas_) replica.busy.advance(now);
+  for (Replica& replica : replicas_) {
+    replica.busy.advance(now);
+    if (replica.llm) replica.llm->stop();
+  }
   is_stopped_ = true;
 }
 
@@ -555,13 +642,28 @@ void InferenceService::report(RunResult& result) const {
   put("gpu_hours", allocated_gpus_integral_.area() / 3600.0, "GPU*h");
   put("cost", allocated_gpus_integral_.area() / 3600.0 * cluster_.price_per_gpu_hour(spec_.site), "USD");
   put("requests_arrived", static_cast<double>(arrived_), "1");
-  put("input_tokens_arrived", static_cast<double>(input_tokens_), "1");
-  put("output_tokens_arrived", static_cast<double>(output_tokens_), "1");
+  put("input_tokens_arrived", static_cast<double>(input_tokens_arrived_), "1");
+  put("output_tokens_arrived", static_cast<double>(output_tokens_arrived_), "1");
   put("requests_completed", static_cast<double>(completed_), "1");
-  put("requests_dropped", static_cast<double>(dropped_full_ + dropped_timeout_), "1");
+  put("requests_dropped", static_cast<double>(dropped_full_ + dropped_timeout_ + dropped_too_long_), "1");
   put("requests_dropped_queue_full", static_cast<double>(dropped_full_), "1");
   put("requests_dropped_timeout", static_cast<double>(dropped_timeout_), "1");
-  put("requests_unfinished", static_cast<double>(arrived_ - completed_ - dropped_full_ - dropped_timeout_), "1");
+  put("requests_unfinished",
+      static_cast<double>(arrived_ - completed_ - dropped_full_ - dropped_timeout_ - dropped_too_long_), "1");
+  if (llm_model_) {
+    put("requests_dropped_too_long", static_cast<double>(dropped_too_long_), "1");
+    put("ttft_mean", time_to_first_token_.empty() ? nan : time_to_first_token_.mean(), "s");
+    put("ttft_p50", time_to_first_token_.empty() ? nan : time_to_first_token_.quantile(0.5), "s");
+    put("ttft_p99", time_to_first_token_.empty() ? nan : time_to_first_token_.quantile(0.99), "s");
+    put("tpot_mean", time_per_output_token_.empty() ? nan : time_per_output_token_.mean(), "s");
+    put("tpot_p99", time_per_output_token_.empty() ? nan : time_per_output_token_.quantile(0.99), "s");
+    put("output_tokens_completed", static_cast<double>(output_tokens_completed_), "1");
+    put("output_tokens_per_second", output_tokens_completed_ / (end_time_), "1/s");
+    const double cost = allocated_gpus_integral_.area() / 3600.0 * cluster_.price_per_gpu_hour(spec_.site);
+    put("cost_per_million_output_tokens", output_tokens_completed_ > 0 ? cost / output_tokens_completed_ * 1e6 : nan,
+        "USD");
+    put("kv_capacity_tokens", static_cast<double>(llm_model_->kv_capacity_tokens()), "1");
+  }
   put("arrival_rate", arrived_in_window_ / window, "req/s");
   put("throughput", completed_in_window_ / window, "req/s");
   put("drop_fraction", arrived_in_window_ > 0 ? static_cast<double>(dropped_in_window_) / arrived_in_window_ : 0.0, "1");

@@ -17,6 +17,7 @@
 
 #include "CompletionDispatch.hpp"
 #include "LatencyHistogram.hpp"
+#include "LlmReplica.hpp"
 #include "RunResult.hpp"
 #include "ScenarioSpec.hpp"
 #include "TimeIntegral.hpp"
@@ -65,7 +66,9 @@ public:
 private:
   struct Request {
     double arrival = 0.0;
-    double demand = 0.0;  // seconds or FLOP
+    double demand = 0.0;             // seconds or FLOP (not LLM)
+    std::int64_t input_tokens = 0;   // LLM only
+    std::int64_t output_tokens = 0;  // LLM only
   };
   enum class ReplicaState { starting, ready, draining, stopped };
   struct Slot final : CompletionHandler {
@@ -86,6 +89,7 @@ private:
     std::vector<std::unique_ptr<Slot>> slots;  // stable addresses: execs point at them
     std::vector<Slot*> free_slots;
     std::deque<Request> queue;                 // FCFS, used when queueing at replicas
+    std::unique_ptr<LlmReplica> llm;           // LLM services: the replica's serving engine
     TimeIntegral busy;                         // busy level in [0, 1]
     double busy_at_window_start = 0.0;
     std::int64_t completed = 0;
@@ -98,7 +102,12 @@ private:
   bool try_route(const Request& request, double now);
   int choose_replica(bool needs_free_slot);
   void begin_service(int replica, const Request& request, double now);
+  bool can_start(int replica, const Request& request) const;
   void finish_service(Slot& slot);
+  void finish_llm_job(int replica, const LlmReplica::Job& job, double now);
+  void complete_request(int replica, double arrival, double now);
+  void start_queued(int replica, double now);
+  int slots() const { return llm_model_ ? spec_.llm.max_batch : spec_.max_concurrency; }
   void update_busy(int index, double now);
   void hold_at_balancer(const Request& request, double now);
   void drain_balancer_queue(double now);
@@ -125,6 +134,9 @@ private:
   std::vector<Event>& events_;
   bool is_time_demand_ = true;
   Distribution demand_;
+  std::unique_ptr<LlmPerformanceModel> llm_model_;  // LLM services only
+  std::optional<Distribution> input_tokens_, output_tokens_;
+  std::uint64_t next_job_id_ = 0;
   std::deque<Replica> replicas_;    // deque: elements never move once created
   std::vector<ReplicaLoad> loads_;  // view for the balancer, kept in step with replicas_
   std::unique_ptr<ArrivalProcess> arrivals_;
@@ -132,6 +144,7 @@ private:
   std::unique_ptr<ReplicaAutoscaler> autoscaler_;
   std::deque<Request> balancer_queue_;  // FCFS: requests no replica can take yet
   bool is_expiry_scheduled_ = false;
+  RandomStream token_stream_;
   RandomStream arrival_stream_;
   RandomStream demand_stream_;
   double warmup_;
@@ -145,7 +158,9 @@ private:
   std::int64_t arrived_ = 0, completed_ = 0, dropped_full_ = 0, dropped_timeout_ = 0;
   std::int64_t arrived_in_window_ = 0, completed_in_window_ = 0, dropped_in_window_ = 0;
   std::int64_t scale_ups_ = 0, scale_downs_ = 0;
-  std::int64_t input_tokens_ = 0, output_tokens_ = 0;  // of arrivals that carried token counts (traces)
+  std::int64_t input_tokens_arrived_ = 0, output_tokens_arrived_ = 0;
+  std::int64_t output_tokens_completed_ = 0, dropped_too_long_ = 0;
+  LatencyHistogram time_to_first_token_, time_per_output_token_;
   LatencyHistogram latency_, wait_, cold_start_;
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;
   TimeIntegral ready_integral_, allocated_gpus_integral_, unplaced_integral_;

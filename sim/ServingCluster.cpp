@@ -3,6 +3,7 @@
 #include "InferenceService.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace leptonsim {
 
@@ -28,6 +29,12 @@ double ServingCluster::price_per_gpu_hour(const std::string& site) const {
   for (const SimNode& node : platform_.nodes)
     if (node.site == site) return node.shape->price_per_hour / node.shape->gpus;
   return 0.0;
+}
+
+const GpuType& ServingCluster::gpu_of(const std::string& site) const {
+  for (const SimNode& node : platform_.nodes)
+    if (node.site == site) return *node.gpu;
+  throw std::out_of_range("no node in site " + site);
 }
 
 std::optional<GpuAssignment> ServingCluster::allocate_now(const InferenceService& service) {

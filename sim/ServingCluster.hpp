@@ -33,6 +33,8 @@ public:
   simgrid::s4u::Host* storage_host(const std::string& site) const;
   // USD per GPU-hour on the site's nodes: the node shape's hourly price / its GPUs.
   double price_per_gpu_hour(const std::string& site) const;
+  // The GPU type of the site's nodes.
+  const GpuType& gpu_of(const std::string& site) const;
   int allocated_gpus() const { return pool_.allocated_gpus(); }
 
 private:

@@ -1012,6 +1012,7 @@ private:
       read_demand(reader, service);
       read_load_balancer(reader, service);
       read_autoscaling(reader, service);
+      read_llm(reader, service);
       if (const YAML::Node slo = reader.get("slo"); slo.IsMap())
         MapReader(slo, "services[].slo", reader.path("slo")).read("latency_p99", service.slo.latency_p99);
 
@@ -1079,6 +1080,38 @@ private:
       const SchemaEntry& entry = *find_schema_entry("services[].service_time");
       service.demand.service_time =
           DistributionSpec{DistributionSpec::Kind::deterministic, parse_quantity(entry.quantity, entry.default_text), 0.0};
+    }
+  }
+
+  void read_llm(MapReader& reader, ServiceSpec& service) {
+    if (const YAML::Node node = reader.get("llm"); node.IsMap()) {
+      MapReader llm(node, "services[].llm", reader.path("llm"));
+      LlmSpec& spec = service.llm;
+      spec.is_enabled = true;
+      llm.read("parameters", spec.parameters);
+      llm.read("bytes_per_parameter", spec.bytes_per_parameter);
+      llm.read("layers", spec.layers);
+      llm.read("hidden_size", spec.hidden_size);
+      llm.read("attention_heads", spec.attention_heads);
+      llm.read("kv_heads", spec.kv_heads);
+      llm.read("kv_bytes_per_element", spec.kv_bytes_per_element);
+      llm.read("kv_bytes_per_token", spec.kv_bytes_per_token);
+      llm.read("max_batch", spec.max_batch);
+      llm.read("compute_efficiency", spec.compute_efficiency);
+      llm.read("memory_efficiency", spec.memory_efficiency);
+      llm.read("memory_reserved_fraction", spec.memory_reserved_fraction);
+      llm.read_choice("decode", spec.decode, {{"fluid", LlmSpec::Decode::fluid}, {"iteration", LlmSpec::Decode::iteration}});
+      if (reader.has("service_time") || reader.has("flops"))
+        diagnostics_.at(reader.key_mark("llm"), reader.path("llm"),
+                        "an `llm` service takes its time from the model: remove `service_time` / `flops`");
+      if (spec.layers == 0 && spec.kv_bytes_per_token <= 0)
+        diagnostics_.at(reader.key_mark("llm"), reader.path("llm"),
+                        "give the architecture (`layers`, `hidden_size`, `attention_heads`) or `kv_bytes_per_token`");
+    }
+    if (const YAML::Node node = reader.get("tokens"); node.IsMap()) {
+      MapReader tokens(node, "services[].tokens", reader.path("tokens"));
+      if (auto input = tokens.read_distribution("input")) service.tokens.input = *input;
+      if (auto output = tokens.read_distribution("output")) service.tokens.output = *output;
     }
   }
 

@@ -170,6 +170,40 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(quantity("services[].slo.latency_p99", Q::duration).by_default("0s").at_least(0).doc(
       "Target 99th-percentile latency; 0 = no SLO."));
 
+  t.push_back(map("services[].llm").doc(
+      "Serve a large language model: prefill (compute-bound) and continuous-batching decode (memory- or "
+      "compute-bound, roofline) on the replica's GPUs with tensor parallelism. Replaces `service_time`/`flops`; "
+      "`max_concurrency` is replaced by `max_batch` and the KV cache left after the weights."));
+  t.push_back(quantity("services[].llm.parameters", Q::number).required().above(0).doc("Model parameters (e.g. `70e9`)."));
+  t.push_back(quantity("services[].llm.bytes_per_parameter", Q::number).by_default("2").above(0).doc(
+      "Bytes per weight: 2 for BF16, 1 for FP8."));
+  t.push_back(integer("services[].llm.layers").by_default("0").at_least(0).doc("Transformer layers (0 = give `kv_bytes_per_token`)."));
+  t.push_back(integer("services[].llm.hidden_size").by_default("0").at_least(0).doc("Model dimension."));
+  t.push_back(integer("services[].llm.attention_heads").by_default("0").at_least(0).doc("Query heads."));
+  t.push_back(integer("services[].llm.kv_heads").by_default("0").at_least(0).doc(
+      "Key/value heads for grouped-query attention; 0 = as many as attention_heads."));
+  t.push_back(quantity("services[].llm.kv_bytes_per_element", Q::number).by_default("2").above(0).doc(
+      "Bytes per KV-cache element: 2 for BF16, 1 for FP8."));
+  t.push_back(quantity("services[].llm.kv_bytes_per_token", Q::size).by_default("0B").at_least(0).doc(
+      "KV-cache bytes per token of context, when the architecture is not given."));
+  t.push_back(integer("services[].llm.max_batch").by_default("64").at_least(1).doc(
+      "Requests a replica prefills or decodes at once."));
+  t.push_back(quantity("services[].llm.compute_efficiency", Q::number).by_default("0.5").above(0).at_most(1).doc(
+      "Achieved fraction of the GPUs' peak FLOP/s (model FLOPs utilisation)."));
+  t.push_back(quantity("services[].llm.memory_efficiency", Q::number).by_default("0.8").above(0).at_most(1).doc(
+      "Achieved fraction of HBM bandwidth."));
+  t.push_back(quantity("services[].llm.memory_reserved_fraction", Q::number).by_default("0.1").at_least(0).at_most(0.99).doc(
+      "HBM kept for activations and fragmentation; the KV cache gets what is left after the weights."));
+  t.push_back(choice("services[].llm.decode").by_default("fluid").one_of({"fluid", "iteration"}).doc(
+      "`fluid`: decode advances as a fluid whose rate is recomputed only when the batch changes (a few events per "
+      "request); `iteration`: one event per decode iteration (exact, for small runs)."));
+  t.push_back(map("services[].tokens").doc("Tokens per request for the LLM model when the arrivals do not carry them."));
+  t.push_back(distribution("services[].tokens.input", Q::number).by_default("512").above(0).doc(
+      "Prompt tokens (rounded to a whole number, at least 1)."));
+  add_distribution_forms(t, "services[].tokens.input", Q::number, "prompt tokens");
+  t.push_back(distribution("services[].tokens.output", Q::number).by_default("128").above(0).doc(
+      "Generated tokens (rounded, at least 1)."));
+  add_distribution_forms(t, "services[].tokens.output", Q::number, "generated tokens");
   t.push_back(map("services[].autoscaler").doc("How the replica count follows the load."));
   t.push_back(text("services[].autoscaler.policy").by_default("static").doc(
       "Registered autoscaler name (`leptonsim policies --kind autoscaler` lists them with their parameters)."));

@@ -131,6 +131,32 @@ struct BalancerQueueSpec {
   double timeout = 60.0; // seconds a request may wait there before it is dropped; 0 = no limit
 };
 
+// A large language model served with continuous batching (roofline model of
+// prefill and decode on the replica's GPUs, tensor parallel over all of them).
+struct LlmSpec {
+  bool is_enabled = false;               // true when the service has an `llm:` section
+  double parameters = 0.0;               // model parameters, e.g. 70e9
+  double bytes_per_parameter = 2.0;      // 2 for BF16 weights, 1 for FP8
+  int layers = 0;                        // transformer layers (0: give kv_bytes_per_token)
+  int hidden_size = 0;                   // model dimension
+  int attention_heads = 0;               // query heads
+  int kv_heads = 0;                      // key/value heads (grouped-query attention); 0 = attention_heads
+  double kv_bytes_per_element = 2.0;     // 2 for a BF16 KV cache
+  double kv_bytes_per_token = 0.0;       // bytes of KV cache per token, when the architecture is not given
+  int max_batch = 64;                    // requests prefilling or decoding at once per replica
+  double compute_efficiency = 0.5;       // achieved fraction of peak FLOP/s
+  double memory_efficiency = 0.8;        // achieved fraction of HBM bandwidth
+  double memory_reserved_fraction = 0.1; // HBM kept for activations and fragmentation
+  enum class Decode { fluid, iteration };
+  Decode decode = Decode::fluid;         // fluid: few events per request; iteration: one per decode step
+};
+
+// Tokens per request when the arrivals do not carry them (traces do).
+struct TokenSpec {
+  DistributionSpec input{DistributionSpec::Kind::deterministic, 512.0, 0.0};   // prompt tokens
+  DistributionSpec output{DistributionSpec::Kind::deterministic, 128.0, 0.0};  // generated tokens
+};
+
 // A model-serving endpoint: replicas behind a load balancer, scaled by an autoscaler.
 struct ServiceSpec {
   std::string name;                      // unique name, required
@@ -153,6 +179,8 @@ struct ServiceSpec {
   Placement placement = Placement::pack; // pack: fullest node that fits; spread: emptiest node
   int priority = 0;                      // higher first when services compete for free GPUs
   BalancerQueueSpec balancer_queue;      // requests waiting at the balancer
+  LlmSpec llm;                           // LLM service model (replaces service_time / flops)
+  TokenSpec tokens;                      // tokens per request for the LLM model
 };
 
 struct ScenarioSpec {

@@ -278,7 +278,7 @@ TEST_CASE("every distribution form loads", "[scenario-loader]") {
 
 TEST_CASE("the valid fixtures together use every key of the schema", "[scenario-loader]") {
   std::set<std::string> used;
-  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml"}) {
+  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml", "valid/llm.yaml"}) {
     const ScenarioSpec spec = load_scenario_file(fixture(name));
     for (const auto& [path, value] : spec.parameters) {
       std::string pattern = key_path_pattern(path);
@@ -768,4 +768,30 @@ services:
   CHECK(issues[0].message.find("needs `trace") != std::string::npos);
   CHECK(issues[1].message.find("burst_rate") != std::string::npos);
   CHECK(issues[2].key_path == "services[2].arrivals.spikes");
+}
+
+TEST_CASE("the LLM service model loads with every key in SI units", "[scenario-loader]") {
+  const ScenarioSpec spec = load_scenario_file(fixture("valid/llm.yaml"));
+  const LlmSpec& llm = spec.services[0].llm;
+  CHECK(llm.is_enabled);
+  CHECK(llm.parameters == Approx(70e9));
+  CHECK(llm.layers == 80);
+  CHECK(llm.kv_heads == 8);
+  CHECK(llm.max_batch == 48);
+  CHECK(llm.compute_efficiency == Approx(0.45));
+  CHECK(llm.memory_reserved_fraction == Approx(0.12));
+  CHECK(llm.decode == LlmSpec::Decode::iteration);
+  CHECK(spec.services[0].tokens.input.kind == DistributionSpec::Kind::lognormal);
+  CHECK(spec.services[0].tokens.output.mean == Approx(200));
+  CHECK(spec.services[1].llm.kv_bytes_per_token == Approx(131072));
+  CHECK_FALSE(spec.services[1].llm.decode == LlmSpec::Decode::iteration);
+
+  const auto issues = issues_of_text(R"(platform: {sites: [{name: a}]}
+services:
+  - {name: both, service_time: 1s, llm: {parameters: 7e9, kv_bytes_per_token: 1000}}
+  - {name: shapeless, llm: {parameters: 7e9}}
+)");
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].message.find("remove `service_time`") != std::string::npos);
+  CHECK(issues[1].message.find("kv_bytes_per_token") != std::string::npos);
 }
