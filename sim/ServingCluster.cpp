@@ -1,5 +1,6 @@
 #include "ServingCluster.hpp"
 
+#include "CompletionDispatch.hpp"
 #include "InferenceService.hpp"
 
 #include <algorithm>
@@ -44,7 +45,18 @@ std::optional<GpuAssignment> ServingCluster::allocate_now(const InferenceService
 
 void ServingCluster::request_replica(InferenceService& service) {
   waiting_.push_back({&service, next_sequence_++});
-  place_waiting();
+  schedule_placement();
+}
+
+// Placement runs once at the end of the current instant, so requests made at
+// the same time (several autoscalers deciding together) compete by priority.
+void ServingCluster::schedule_placement() {
+  if (is_placement_scheduled_) return;
+  is_placement_scheduled_ = true;
+  schedule_at(simgrid::s4u::Engine::get_clock(), [this] {
+    is_placement_scheduled_ = false;
+    place_waiting();
+  });
 }
 
 bool ServingCluster::withdraw_request(InferenceService& service) {
@@ -63,7 +75,7 @@ int ServingCluster::unplaced_requests(const InferenceService& service) const {
 
 void ServingCluster::release(const GpuAssignment& assignment) {
   pool_.release(assignment);
-  place_waiting();
+  if (!waiting_.empty()) schedule_placement();
 }
 
 void ServingCluster::place_waiting() {

@@ -1,6 +1,6 @@
 // The GPU pool shared by every service of a run, and the queue of replicas
-// waiting for GPUs. Services ask for replicas; when GPUs are free (now or when
-// another replica releases them) the waiting requests are placed, higher
+// waiting for GPUs. Services ask for replicas; at the end of the instant of a
+// request or a release, the waiting requests are placed on free GPUs, higher
 // service priority first, then in request order.
 #pragma once
 
@@ -38,6 +38,7 @@ public:
   int allocated_gpus() const { return pool_.allocated_gpus(); }
 
 private:
+  void schedule_placement();
   void place_waiting();
 
   struct Waiting {
@@ -49,6 +50,7 @@ private:
   std::vector<Waiting> waiting_;
   std::uint64_t next_sequence_ = 0;
   bool is_placing_ = false;
+  bool is_placement_scheduled_ = false;
 };
 
 }  // namespace leptonsim

@@ -150,3 +150,30 @@ services:
   CHECK(summary.at("service.chat.latency_p50") == Approx(expected).epsilon(0.01));
   CHECK(summary.at("service.chat.ttft_p50") == Approx(2 * 70e9 * 1000 / (4 * 989e12 * 0.5)).epsilon(0.01));
 }
+
+TEST_CASE("services share the GPU pool by priority and the one left out records its shortfall", "[autoscaling]") {
+  // One h100x8 node. `gold` (priority 10) and `bronze` (priority 0) each start
+  // with 2 single-GPU replicas and their static autoscalers ask for 6 at t = 60 s:
+  // gold gets 4 more GPUs first, bronze gets the 0 left and waits until the end.
+  TempDir dir;
+  write_file(dir / "shared.yaml", R"(name: shared-pool
+duration: 600s
+sample_interval: 60s
+platform: {sites: [{name: dc, racks: 1, nodes_per_rack: 1, node: h100x8}]}
+services:
+  - {name: bronze, replicas: 2, priority: 0, arrivals: {rate: 1/s}, service_time: 10ms,
+     autoscaler: {policy: static, min_replicas: 6, max_replicas: 6}}
+  - {name: gold, replicas: 2, priority: 10, arrivals: {rate: 1/s}, service_time: 10ms,
+     autoscaler: {policy: static, min_replicas: 6, max_replicas: 6}}
+)");
+  const CliResult ran = run_leptonsim({"run", (dir / "shared.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  const auto summary = ReportReader((dir / "r.db").string()).summary(1);
+  CHECK(summary.at("service.gold.replicas_max") == 6);
+  CHECK(summary.at("service.bronze.replicas_max") == 2);
+  // Bronze's 4 missing replicas wait from its first decision (t = 60 s) to the end (600 s).
+  CHECK(summary.at("service.bronze.unplaced_replica_seconds") == Approx(4 * 540.0));
+  CHECK(summary.at("service.gold.unplaced_replica_seconds") == 0);
+  CHECK(summary.at("cluster.gpu_allocation") == Approx((4.0 * 60 + 8.0 * 540) / 600 / 8));
+}
