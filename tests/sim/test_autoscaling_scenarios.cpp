@@ -177,3 +177,53 @@ services:
   CHECK(summary.at("service.gold.unplaced_replica_seconds") == 0);
   CHECK(summary.at("cluster.gpu_allocation") == Approx((4.0 * 60 + 8.0 * 540) / 600 / 8));
 }
+
+TEST_CASE("requests waiting at the balancer are dropped when it is full or they time out", "[autoscaling]") {
+  // Scale from zero with a 100 s cold start: requests arrive at 2/s and may wait
+  // 30 s; the queue holds 40. Until the replica is ready (placed at the first
+  // decision, t = 15 s, ready at 115 s) nothing is served.
+  TempDir dir;
+  write_file(dir / "drops.yaml", R"(name: drops
+duration: 300s
+sample_interval: 10s
+platform: {sites: [{name: dc, racks: 1, nodes_per_rack: 1, node: l40sx8}]}
+services:
+  - name: api
+    replicas: 0
+    arrivals: {process: poisson, rate: 2/s}
+    service_time: 10ms
+    max_concurrency: 8
+    autoscaler: {policy: lepton, min_replicas: 0, max_replicas: 1, target_gpu_utilization_percentage: 0, target_qpm: 600, no_traffic_timeout: 0, period: 15}
+    cold_start: {image_pull: 100s}
+    balancer_queue: {capacity: 40, timeout: 30s}
+)");
+  const CliResult ran = run_leptonsim({"run", (dir / "drops.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  const auto summary = ReportReader((dir / "r.db").string()).summary(1);
+  const double arrived = summary.at("service.api.requests_arrived");
+  const double full = summary.at("service.api.requests_dropped_queue_full");
+  const double timeout = summary.at("service.api.requests_dropped_timeout");
+  CHECK(full > 0);
+  CHECK(timeout > 0);
+  // Every request is served, dropped or still in the system at the end.
+  CHECK(summary.at("service.api.requests_completed") + full + timeout +
+            summary.at("service.api.requests_unfinished") == arrived);
+  // Served requests waited at most the 30 s timeout at the balancer.
+  CHECK(summary.at("service.api.wait_p99") <= 30.0 * 1.001);
+  CHECK(summary.at("service.api.cold_start_mean") == Approx(100.0));
+}
+
+TEST_CASE("an autoscaled run with cold starts is deterministic", "[autoscaling][determinism]") {
+  TempDir dir;
+  const RunResult a = run_scenario(dir, "bursty-scale-to-zero.yaml", {"seed=9"});
+  const RunResult b = run_scenario(dir, "bursty-scale-to-zero.yaml", {"seed=9", "name=bursty-scale-to-zero"});
+  REQUIRE(a.summary.size() == b.summary.size());
+  for (std::size_t i = 0; i < a.summary.size(); ++i)
+    CHECK(fmt::format("{}", a.summary[i].value) == fmt::format("{}", b.summary[i].value));
+  REQUIRE(a.events.size() == b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    CHECK(a.events[i].t == b.events[i].t);
+    CHECK(a.events[i].detail == b.events[i].detail);
+  }
+}
