@@ -136,36 +136,31 @@ TEST_CASE("M/D/1 waiting time matches Pollaczek-Khinchine", "[validation]") {
   check_against(c, md1_mean_wait(0.8, 1.0));
 }
 
-TEST_CASE("one replica with 4 slots behaves as M/M/4", "[validation]") {
-  // Time demand: each slot serves independently, so 4 slots of one replica are 4 servers.
+namespace {
+
+// Runs `yaml` with seeds 1..16 (in parallel processes) and returns `metric` of each run.
+std::vector<double> metric_over_seeds(const std::string& yaml, const std::string& metric) {
   TempDir dir;
-  const double rate = 3.2, requests = 1.0e6 * test_scale();
-  const double warmup = 1000, duration = warmup + requests / rate;
-  const auto scenario = dir / "slots.yaml";
-  write_file(scenario, fmt::format(R"(name: slots
-duration: {}s
-warmup: {}s
-sample_interval: {}s
-platform: {{sites: [{{name: lab, racks: 1, nodes_per_rack: 1, node: h100x8}}]}}
-services:
-  - {{name: q, replicas: 1, max_concurrency: 4, queue: replica, arrivals: {{rate: {}/s}}, service_time: {{exponential: {{mean: 1s}}}}}}
-)",
-                                   duration, warmup, duration, rate));
+  const auto scenario = dir / "scenario.yaml";
+  write_file(scenario, yaml);
   std::vector<std::vector<std::string>> commands;
   for (int seed = 1; seed <= 16; ++seed)
     commands.push_back({"run", scenario.string(), "-o", (dir / fmt::format("s{}.db", seed)).string(), "--seed",
                         std::to_string(seed), "--progress", "none", "-q"});
   const auto codes = run_many(commands, dir, parallel_jobs());
-  std::vector<double> waits;
+  std::vector<double> values;
   for (int seed = 1; seed <= 16; ++seed) {
     REQUIRE(codes[seed - 1] == 0);
-    ReportReader report((dir / fmt::format("s{}.db", seed)).string());
-    waits.push_back(report.summary(1).at("service.q.wait_mean"));
+    values.push_back(ReportReader((dir / fmt::format("s{}.db", seed)).string()).summary(1).at(metric));
   }
-  const ConfidenceInterval ci = mean_ci(waits, 0.99);
-  const double expected = mmc_mean_wait(rate, 1.0, 4);
-  const std::string summary = fmt::format("1 replica x 4 slots: Wq = {:.5f} +- {:.5f} (99 %), Erlang C M/M/4 {:.5f}",
-                                          ci.mean, ci.half_width, expected);
+  return values;
+}
+
+// The 99 % interval over the seeds contains `expected` and is within +-3 % of it.
+void check_interval(const std::string& label, const std::vector<double>& values, double expected) {
+  const ConfidenceInterval ci = mean_ci(values, 0.99);
+  const std::string summary = fmt::format("{}: {:.6g} +- {:.6g} (99 %, {} seeds), closed form {:.6g}", label, ci.mean,
+                                          ci.half_width, values.size(), expected);
   std::cout << summary << std::endl;
   INFO(summary);
   CHECK(ci.lower <= expected);
@@ -173,15 +168,32 @@ services:
   CHECK(ci.half_width <= 0.03 / std::sqrt(std::min(1.0, test_scale())) * expected);
 }
 
+}  // namespace
+
+TEST_CASE("one replica with 4 slots behaves as M/M/4", "[validation]") {
+  // Time demand: each slot serves independently, so 4 slots of one replica are 4 servers.
+  const double rate = 3.2, requests = 1.0e6 * test_scale();
+  const double warmup = 1000, duration = warmup + requests / rate;
+  const std::string yaml = fmt::format(R"(name: slots
+duration: {}s
+warmup: {}s
+sample_interval: {}s
+platform: {{sites: [{{name: lab, racks: 1, nodes_per_rack: 1, node: h100x8}}]}}
+services:
+  - {{name: q, replicas: 1, max_concurrency: 4, queue: replica, arrivals: {{rate: {}/s}}, service_time: {{exponential: {{mean: 1s}}}}}}
+)",
+                                       duration, warmup, duration, rate);
+  check_interval("1 replica x 4 slots, Wq vs Erlang C M/M/4", metric_over_seeds(yaml, "service.q.wait_mean"),
+                 mmc_mean_wait(rate, 1.0, 4));
+}
+
 TEST_CASE("FLOP demand with unlimited concurrency is M/M/1 processor sharing", "[validation]") {
   // A replica of 2 H100 GPUs (2 x 989 TFLOP/s) shares them among all its
   // requests: mean response time of M/M/1-PS is 1 / (mu - lambda).
-  TempDir dir;
   const double flops_per_s = 2 * 989e12, mean_flops = 1e12;  // mu = 1978 requests/s
   const double mu = flops_per_s / mean_flops, rate = 0.7 * mu, requests = 400e3 * test_scale();
   const double warmup = 10, duration = warmup + requests / rate;
-  const auto scenario = dir / "ps.yaml";
-  write_file(scenario, fmt::format(R"(name: ps
+  const std::string yaml = fmt::format(R"(name: ps
 duration: {}s
 warmup: {}s
 sample_interval: {}s
@@ -189,25 +201,6 @@ platform: {{sites: [{{name: lab, racks: 1, nodes_per_rack: 1, node: h100x8}}]}}
 services:
   - {{name: q, replicas: 1, gpus_per_replica: 2, max_concurrency: 100000, arrivals: {{rate: {}/s}}, flops: {{exponential: {{mean: 1TFLOP}}}}}}
 )",
-                                   duration, warmup, duration, rate));
-  std::vector<std::vector<std::string>> commands;
-  for (int seed = 1; seed <= 16; ++seed)
-    commands.push_back({"run", scenario.string(), "-o", (dir / fmt::format("s{}.db", seed)).string(), "--seed",
-                        std::to_string(seed), "--progress", "none", "-q"});
-  const auto codes = run_many(commands, dir, parallel_jobs());
-  std::vector<double> latencies;
-  for (int seed = 1; seed <= 16; ++seed) {
-    REQUIRE(codes[seed - 1] == 0);
-    ReportReader report((dir / fmt::format("s{}.db", seed)).string());
-    latencies.push_back(report.summary(1).at("service.q.latency_mean"));
-  }
-  const ConfidenceInterval ci = mean_ci(latencies, 0.99);
-  const double expected = 1.0 / (mu - rate);
-  const std::string summary =
-      fmt::format("FLOP demand, PS: T = {:.6g} +- {:.6g} (99 %), M/M/1-PS {:.6g}", ci.mean, ci.half_width, expected);
-  std::cout << summary << std::endl;
-  INFO(summary);
-  CHECK(ci.lower <= expected);
-  CHECK(ci.upper >= expected);
-  CHECK(ci.half_width <= 0.03 / std::sqrt(std::min(1.0, test_scale())) * expected);
+                                       duration, warmup, duration, rate);
+  check_interval("FLOP demand, T vs M/M/1-PS", metric_over_seeds(yaml, "service.q.latency_mean"), 1.0 / (mu - rate));
 }
