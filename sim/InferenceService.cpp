@@ -298,19 +298,24 @@ void InferenceService::on_arrival(const Arrival& arrival) {
   last_arrival_ = now;
   if (now >= warmup_) ++arrived_in_window_;
   Request request{now, 0.0, arrival.input_tokens, arrival.output_tokens};
+  // Token totals count what the trace says (before the model's minimum of one token).
+  if (arrival.input_tokens > 0) input_tokens_arrived_ += arrival.input_tokens;
+  if (arrival.output_tokens > 0) output_tokens_arrived_ += arrival.output_tokens;
   if (llm_model_) {
     // Token counts from the trace, or drawn from the service's distributions.
-    if (request.input_tokens < 0)
+    if (request.input_tokens < 0) {
       request.input_tokens = std::max<std::int64_t>(1, std::llround(input_tokens_->sample(token_stream_)));
-    if (request.output_tokens < 0)
+      input_tokens_arrived_ += request.input_tokens;
+    }
+    if (request.output_tokens < 0) {
       request.output_tokens = std::max<std::int64_t>(1, std::llround(output_tokens_->sample(token_stream_)));
+      output_tokens_arrived_ += request.output_tokens;
+    }
     request.input_tokens = std::max<std::int64_t>(1, request.input_tokens);
     request.output_tokens = std::max<std::int64_t>(1, request.output_tokens);
   } else {
     request.demand = demand_.sample(demand_stream_);
   }
-  if (request.input_tokens > 0) input_tokens_arrived_ += request.input_tokens;
-  if (request.output_tokens > 0) output_tokens_arrived_ += request.output_tokens;
   if (llm_model_ && request.input_tokens + request.output_tokens > llm_model_->kv_capacity_tokens()) {
     // Longer than the whole KV cache of a replica: no replica can ever serve it.
     ++dropped_too_long_;

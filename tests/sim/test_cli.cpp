@@ -182,31 +182,40 @@ TEST_CASE("Progress as JSON lines: --progress=json prints parseable lines ending
 }
 
 TEST_CASE("every metric, series and event kind a run emits is documented in docs/report-schema.md", "[docs]") {
-  TempDir dir;
-  const CliResult ran = run_leptonsim({"run", (kSource / "scenarios/two-sites-flops.yaml").string(), "-o",
-                                       (dir / "r.db").string(), "--set", "duration=5min", "--progress", "none", "-q"},
-                                      dir);
-  REQUIRE(ran.exit_code == 0);
   const std::string doc = read_file(kSource / "docs/report-schema.md");
-  const RunResult result = load_only_run(dir / "r.db");
-  auto generic = [](std::string name) {
-    for (const char* service : {"summarise", "embed"}) {
-      const std::string prefix = std::string("service.") + service + ".";
-      if (name.rfind(prefix, 0) == 0) name = "service.<service>." + name.substr(prefix.size());
-    }
-    return name;
+  // Static FLOP demand on two sites, an autoscaled scale-to-zero service, an LLM service.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> runs = {
+      {"two-sites-flops.yaml", {"summarise", "embed"}},
+      {"bursty-scale-to-zero.yaml", {"batch-api"}},
+      {"llm-chat.yaml", {"chat"}},
   };
-  for (const auto& metric : result.summary) {
-    INFO(metric.metric);
-    CHECK(doc.find("`" + generic(metric.metric) + "`") != std::string::npos);
-  }
-  for (const auto& series : result.timeseries) {
-    INFO(series.series);
-    CHECK(doc.find("`" + series.series + "`") != std::string::npos);
-  }
-  for (const auto& event : result.events) {
-    INFO(event.kind);
-    CHECK(doc.find("`" + event.kind + "`") != std::string::npos);
+  for (const auto& [scenario, services] : runs) {
+    TempDir dir;
+    const CliResult ran = run_leptonsim({"run", (kSource / "scenarios" / scenario).string(), "-o",
+                                         (dir / "r.db").string(), "--set", "duration=2h", "--set", "warmup=0s",
+                                         "--progress", "none", "-q"},
+                                        dir);
+    REQUIRE(ran.exit_code == 0);
+    const RunResult result = load_only_run(dir / "r.db");
+    auto generic = [&services = services](std::string name) {
+      for (const std::string& service : services) {
+        const std::string prefix = "service." + service + ".";
+        if (name.rfind(prefix, 0) == 0) name = "service.<service>." + name.substr(prefix.size());
+      }
+      return name;
+    };
+    for (const auto& metric : result.summary) {
+      INFO(scenario << ": " << metric.metric);
+      CHECK(doc.find("`" + generic(metric.metric) + "`") != std::string::npos);
+    }
+    for (const auto& series : result.timeseries) {
+      INFO(scenario << ": " << series.series);
+      CHECK(doc.find("`" + series.series + "`") != std::string::npos);
+    }
+    for (const auto& event : result.events) {
+      INFO(scenario << ": " << event.kind);
+      CHECK(doc.find("`" + event.kind + "`") != std::string::npos);
+    }
   }
 }
 
