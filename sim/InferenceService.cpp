@@ -286,7 +286,10 @@ bool InferenceService::has_ready_replica() const {
 
 void InferenceService::schedule_next_arrival() {
   const std::optional<Arrival> next = arrivals_->next(arrival_stream_);
-  if (next && next->time < end_time_) schedule_at(next->time, [this, arrival = *next] { on_arrival(arrival); });
+  if (!next || next->time >= end_time_) return;
+  // Only `this` is captured, so the callback needs no heap allocation.
+  next_arrival_ = *next;
+  schedule_at(next->time, [this] { on_arrival(next_arrival_); });
 }
 
 void InferenceService::on_arrival(const Arrival& arrival) {

@@ -140,6 +140,7 @@ private:
   std::deque<Replica> replicas_;    // deque: elements never move once created
   std::vector<ReplicaLoad> loads_;  // view for the balancer, kept in step with replicas_
   std::unique_ptr<ArrivalProcess> arrivals_;
+  Arrival next_arrival_;             // the one arrival scheduled at a time
   std::unique_ptr<LoadBalancer> balancer_;
   std::unique_ptr<ReplicaAutoscaler> autoscaler_;
   std::deque<Request> balancer_queue_;  // FCFS: requests no replica can take yet
