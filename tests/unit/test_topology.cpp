@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <string>
 #include <vector>
@@ -238,12 +237,9 @@ TEST_CASE("invalid platforms are rejected", "[topology]") {
   CHECK_THROWS_AS(Topology(PlatformSpec{}, HardwareCatalog::builtin()), std::invalid_argument);
 }
 
-TEST_CASE("2,048 nodes x 8 GPUs build well under a second", "[topology][performance]") {
-  const auto start = std::chrono::steady_clock::now();
+TEST_CASE("a topology of 2,048 nodes x 8 GPUs is complete and connected", "[topology]") {
+  // Build time is measured by bench/ (platform-2048x8 builds this graph too).
   const Topology topology(one_site(256, 8), HardwareCatalog::builtin());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(topology.count(VertexKind::gpu) == 2048 * 8);
-  INFO("topology of 2,048 x 8 GPUs built in " << seconds << " s");
-  CHECK(seconds < 1.0);
   CHECK(topology.is_connected());
 }
