@@ -491,7 +491,6 @@ void InferenceService::finish_service(Slot& slot) {
   if (is_stopped_) return;
   const double now = sg4::Engine::get_clock();
   replicas_[slot.replica].free_slots.push_back(&slot);
-  update_busy(slot.replica, now);
   complete_request(slot.replica, slot.request.arrival, now);
 }
 
@@ -510,6 +509,7 @@ void InferenceService::complete_request(int index, double arrival, double now) {
   Replica& replica = replicas_[index];
   --loads_[index].in_service;
   --loads_[index].outstanding;
+  if (!replica.llm) update_busy(index, now);  // LLM replicas report busy themselves
   in_service_integral_.add(now, -1.0);
   in_system_integral_.add(now, -1.0);
   ++completed_;

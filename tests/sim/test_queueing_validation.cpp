@@ -56,7 +56,7 @@ services:
 }
 
 struct SeedResults {
-  std::vector<double> wait_mean, in_system_mean, little_l;
+  std::vector<double> wait_mean, in_system_mean, little_l, utilization;
 };
 
 SeedResults run_seeds(const QueueCase& c, const TempDir& dir) {
@@ -79,6 +79,7 @@ SeedResults run_seeds(const QueueCase& c, const TempDir& dir) {
     results.wait_mean.push_back(summary.at("service.q.wait_mean"));
     results.in_system_mean.push_back(summary.at("service.q.in_system_mean"));
     results.little_l.push_back(summary.at("service.q.arrival_rate") * summary.at("service.q.latency_mean"));
+    results.utilization.push_back(summary.at("service.q.utilization"));
   }
   return results;
 }
@@ -100,6 +101,8 @@ void check_against(const QueueCase& c, double expected_wait) {
   // Little's law, run by run: time-average number in system = arrival rate x mean response time.
   for (std::size_t i = 0; i < results.in_system_mean.size(); ++i)
     CHECK(results.in_system_mean[i] == Approx(results.little_l[i]).epsilon(0.02));
+  // Busy servers: the time-average utilisation of M/M/c and M/D/1 is rho.
+  CHECK(mean_ci(results.utilization, 0.99).mean == Approx(c.utilization).epsilon(0.01));
 }
 
 }  // namespace
