@@ -1116,15 +1116,7 @@ private:
   }
 
   void read_autoscaling(MapReader& reader, ServiceSpec& service) {
-    if (const YAML::Node node = reader.get("autoscaler"); node.IsMap()) {
-      MapReader autoscaler(node, "services[].autoscaler", reader.path("autoscaler"));
-      autoscaler.read("policy", service.autoscaler.policy);
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        if (!it->first.IsScalar() || it->first.Scalar() == "policy") continue;
-        double value = 0.0;
-        if (autoscaler.read(it->first.Scalar(), value)) service.autoscaler.params[it->first.Scalar()] = value;
-      }
-    }
+    read_policy(reader, "autoscaler", service.autoscaler.policy, service.autoscaler.params);
     if (const YAML::Node node = reader.get("cold_start"); node.IsMap()) {
       MapReader cold(node, "services[].cold_start", reader.path("cold_start"));
       cold.read("placement_delay", service.cold_start.placement_delay);
@@ -1146,16 +1138,20 @@ private:
   }
 
   void read_load_balancer(MapReader& reader, ServiceSpec& service) {
-    const YAML::Node node = reader.get("load_balancer");
+    read_policy(reader, "load_balancer", service.load_balancer.policy, service.load_balancer.params);
+  }
+
+  // A policy section: `policy: <name>` plus any other keys as numeric parameters.
+  void read_policy(MapReader& reader, const std::string& key, std::string& policy,
+                   std::map<std::string, double>& params) {
+    const YAML::Node node = reader.get(key);
     if (!node.IsMap()) return;
-    MapReader balancer(node, "services[].load_balancer", reader.path("load_balancer"));
-    balancer.read("policy", service.load_balancer.policy);
+    MapReader section(node, "services[]." + key, reader.path(key));
+    section.read("policy", policy);
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string key = it->first.Scalar();
-      if (key == "policy") continue;
+      if (!it->first.IsScalar() || it->first.Scalar() == "policy") continue;
       double value = 0.0;
-      if (balancer.read(key, value)) service.load_balancer.params[key] = value;
+      if (section.read(it->first.Scalar(), value)) params[it->first.Scalar()] = value;
     }
   }
 
