@@ -119,6 +119,11 @@ void InferenceService::on_replica_placed(GpuAssignment assignment) {
   ++replica.generation;
   allocated_gpus_integral_.add(now, spec_.gpus_per_replica);
   record_replica_counts(now);
+  nlohmann::json detail{{"replica", index}, {"node", replica.node}};
+  std::vector<std::string> gpu_names;
+  for (const sg4::Host* gpu : replica.gpus) gpu_names.push_back(gpu->get_name());
+  detail["gpus"] = gpu_names;
+  add_event(now, "replica_starting", detail.dump());
   begin_cold_start(index);
 }
 
@@ -186,6 +191,7 @@ void InferenceService::stop_if_drained(int index, double now) {
   if (replica.state != ReplicaState::draining || loads_[index].in_service > 0 || !replica.queue.empty()) return;
   replica.state = ReplicaState::stopped;
   allocated_gpus_integral_.add(now, -spec_.gpus_per_replica);
+  if (node_busy_seconds_) credit_node_busy(replica, now, *node_busy_seconds_);
   add_event(now, "replica_stopped", nlohmann::json{{"replica", index}, {"node", replica.node}}.dump());
   const GpuAssignment released = replica.assignment;
   replica.assignment = GpuAssignment{};
@@ -632,6 +638,20 @@ double InferenceService::gpu_busy_seconds_in_window() const {
 }
 
 double InferenceService::gpu_busy_seconds_total() const { return busy_area_total() * spec_.gpus_per_replica; }
+
+void InferenceService::credit_node_busy(Replica& replica, double now, std::vector<double>& busy_by_node) const {
+  replica.busy.advance(now);
+  const double area = replica.busy.area();
+  if (replica.assignment.node >= 0)
+    busy_by_node[replica.assignment.node] += (area - replica.busy_collected_for_node) * spec_.gpus_per_replica;
+  replica.busy_collected_for_node = area;
+}
+
+void InferenceService::collect_node_busy_seconds(double now) {
+  if (!node_busy_seconds_) return;
+  for (Replica& replica : replicas_)
+    if (replica.state != ReplicaState::stopped) credit_node_busy(replica, now, *node_busy_seconds_);
+}
 
 void InferenceService::report(RunResult& result) const {
   const double window = end_time_ - warmup_;

@@ -58,6 +58,13 @@ public:
   void report(RunResult& result) const;
   double gpu_busy_seconds_in_window() const;
   double gpu_busy_seconds_total() const;
+  // GPUs held by the service's replicas (starting, ready or draining) now.
+  double gpus_allocated() const { return allocated_gpus_integral_.value(); }
+  // Per-node busy accounting (for per-node series): from now on the busy
+  // GPU-seconds of each replica are credited to busy_by_node[node index] when
+  // it stops and on each collect_node_busy_seconds().
+  void track_node_busy_seconds(std::vector<double>* busy_by_node) { node_busy_seconds_ = busy_by_node; }
+  void collect_node_busy_seconds(double now);
 
   const ServiceSpec& spec() const { return spec_; }
   // ServingCluster calls this when GPUs were found for a requested replica.
@@ -92,6 +99,7 @@ private:
     std::unique_ptr<LlmReplica> llm;           // LLM services: the replica's serving engine
     TimeIntegral busy;                         // busy level in [0, 1]
     double busy_at_window_start = 0.0;
+    double busy_collected_for_node = 0.0;      // busy area already credited to the node
     std::int64_t completed = 0;
   };
 
@@ -181,6 +189,8 @@ private:
   std::int64_t tick_arrivals_ = 0;
   double busy_area_at_tick_ = 0.0, ready_area_at_tick_ = 0.0, in_system_area_at_tick_ = 0.0;
   double busy_area_total() const;
+  void credit_node_busy(Replica& replica, double now, std::vector<double>& busy_by_node) const;
+  std::vector<double>* node_busy_seconds_ = nullptr;  // set once per-node series are collected
 };
 
 }  // namespace leptonsim

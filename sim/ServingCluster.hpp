@@ -36,6 +36,9 @@ public:
   // The GPU type of the site's nodes.
   const GpuType& gpu_of(const std::string& site) const;
   int allocated_gpus() const { return pool_.allocated_gpus(); }
+  int allocated_gpus_on(int node_index) const {
+    return static_cast<int>(platform_.nodes[node_index].gpus.size()) - pool_.free_gpus(node_index);
+  }
 
 private:
   void schedule_placement();

@@ -139,6 +139,20 @@ private:
       return a->spec().priority > b->spec().priority;
     });
     for (InferenceService* service : by_priority) service->start();
+    if (writes_node_series()) {
+      node_busy_seconds_.assign(platform_.nodes.size(), 0.0);
+      node_busy_at_last_sample_.assign(platform_.nodes.size(), 0.0);
+      for (auto& service : services_) service->track_node_busy_seconds(&node_busy_seconds_);
+    }
+  }
+
+  bool writes_node_series() const {
+    switch (spec_.node_series) {
+      case NodeSeries::on: return true;
+      case NodeSeries::off: return false;
+      case NodeSeries::automatic: break;
+    }
+    return platform_.nodes.size() <= static_cast<std::size_t>(kNodeSeriesAutomaticMaxNodes);
   }
 
   // Randomised balancers draw from their own stream of the scenario seed,
@@ -183,9 +197,35 @@ private:
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
     put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
+    put_cluster_series("cluster.gpus_allocated", now, cluster_->allocated_gpus());
+    put_cluster_series("cost.rate", now, hourly_cost());
     put_cluster_series("cost.cumulative", now, hourly_cost() * now / 3600.0);
+    if (!node_busy_seconds_.empty()) sample_nodes(now, interval);
     busy_at_last_sample_ = busy;
     last_sample_ = now;
+  }
+
+  // node.gpu_utilization and node.gpus_allocated for every node. The series are
+  // created once, in node order, and then appended to by index (no lookups).
+  void sample_nodes(double now, double interval) {
+    for (auto& service : services_) service->collect_node_busy_seconds(now);
+    const std::size_t nodes = platform_.nodes.size();
+    if (!has_node_series_) {
+      has_node_series_ = true;
+      node_series_first_ = result_.timeseries.size();
+      for (const char* name : {"node.gpu_utilization", "node.gpus_allocated"})
+        for (const SimNode& node : platform_.nodes) result_.timeseries.push_back(TimeSeries{name, node.name, {}, {}});
+    }
+    for (std::size_t i = 0; i < nodes; ++i) {
+      const double gpus = static_cast<double>(platform_.nodes[i].gpus.size());
+      TimeSeries& utilization = result_.timeseries[node_series_first_ + i];
+      TimeSeries& allocated = result_.timeseries[node_series_first_ + nodes + i];
+      utilization.t.push_back(now);
+      utilization.value.push_back((node_busy_seconds_[i] - node_busy_at_last_sample_[i]) / (gpus * interval));
+      allocated.t.push_back(now);
+      allocated.value.push_back(cluster_->allocated_gpus_on(static_cast<int>(i)));
+      node_busy_at_last_sample_[i] = node_busy_seconds_[i];
+    }
   }
 
   void put_cluster_series(const char* name, double t, double value) {
@@ -256,6 +296,10 @@ private:
   std::vector<std::unique_ptr<InferenceService>> services_;
   std::unique_ptr<ServingCluster> cluster_;
   double busy_at_last_sample_ = 0.0;
+  std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start
+  std::vector<double> node_busy_at_last_sample_;
+  bool has_node_series_ = false;
+  std::size_t node_series_first_ = 0;             // index of the first per-node series in result_.timeseries
   double last_sample_ = 0.0;
 };
 

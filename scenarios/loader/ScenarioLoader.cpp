@@ -712,6 +712,8 @@ private:
     const bool duration_ok = top.read("duration", spec_.duration) || !top.has("duration");
     const bool warmup_given = top.read("warmup", spec_.warmup);
     top.read("sample_interval", spec_.sample_interval);
+    top.read_choice("node_series", spec_.node_series,
+                    {{"auto", NodeSeries::automatic}, {"on", NodeSeries::on}, {"off", NodeSeries::off}});
     if (warmup_given && duration_ok && spec_.warmup >= spec_.duration) {
       diagnostics_.at(top.mark("warmup"), "warmup",
                       fmt::format("warmup ({}) must be shorter than duration ({})", format_si(spec_.warmup, "s"),

@@ -67,6 +67,10 @@ std::vector<SchemaEntry> build_schema() {
       "Requests arriving earlier are left out of latency statistics; must be less than `duration`."));
   t.push_back(quantity("sample_interval", Q::duration).by_default("60s").above(0).doc(
       "Time between two time-series samples."));
+  t.push_back(choice("node_series").by_default("auto").one_of({"auto", "on", "off"}).doc(
+      "Per-node time series (`node.gpu_utilization`, `node.gpus_allocated`) for the topology view: `auto` "
+      "writes them for platforms of at most 64 nodes, `on` always, `off` never (they grow the report by "
+      "nodes x samples rows)."));
 
   // Platform.
   t.push_back(map("platform").required().doc("The hardware: sites and the WAN links between them."));

@@ -183,12 +183,17 @@ struct ServiceSpec {
   TokenSpec tokens;                      // tokens per request for the LLM model
 };
 
+// Whether runs write per-node time series (see `node_series` in the reference).
+enum class NodeSeries { automatic, on, off };
+inline constexpr int kNodeSeriesAutomaticMaxNodes = 64;
+
 struct ScenarioSpec {
   std::string name = "unnamed";     // scenario name, used in reports
   std::uint64_t seed = 1;           // root seed of every random stream
   double duration = 3600.0;         // simulated seconds; arrivals stop at this time
   double warmup = 0.0;              // seconds; requests arriving earlier are not in latency statistics
   double sample_interval = 60.0;    // seconds between time-series samples, > 0
+  NodeSeries node_series = NodeSeries::automatic;  // per-node series in the report
   PlatformSpec platform;            // hardware
   std::vector<ServiceSpec> services; // inference services
   HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
