@@ -10,7 +10,8 @@ CTEST_FLAGS    ?= --output-on-failure
 
 DEBIAN_PACKAGES := cmake make g++ pkg-config \
   libsimgrid-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev \
-  libboost-dev libboost-graph-dev libsqlite3-dev sqlite3 catch2 time
+  libboost-dev libboost-graph-dev libsqlite3-dev sqlite3 catch2 time \
+  qt6-base-dev libqcustomplot-dev xvfb xauth fonts-dejavu-core
 
 .PHONY: all deps build demo test test-sanitize bench clean
 

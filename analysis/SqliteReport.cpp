@@ -130,6 +130,12 @@ class Statement {
   }
   std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+  // Makes a prepared statement ready for reuse: no pending row, no bindings.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
  private:
   void check(int rc) {
     if (rc != SQLITE_OK) fail(db_, "binding a value");
@@ -433,6 +439,7 @@ ReportReader::ReportReader(const std::string& path) : path_(path) {
   std::string version;
   try {
     version = read_schema_version(db_);
+    prepared_ = std::make_unique<PreparedStatements>();
   } catch (const std::exception& e) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -448,16 +455,53 @@ ReportReader::ReportReader(const std::string& path) : path_(path) {
   }
 }
 
-ReportReader::~ReportReader() { sqlite3_close(db_); }
+// Statements the streaming methods run many times (once per curve), prepared
+// on first use and finalized before the connection closes.
+struct ReportReader::PreparedStatements {
+  std::map<const char*, std::unique_ptr<Statement>> by_sql;  // keyed by the literal's address
+
+  Statement& get(sqlite3* db, const char* sql) {
+    std::unique_ptr<Statement>& statement = by_sql[sql];
+    if (!statement) statement = std::make_unique<Statement>(db, sql);
+    return *statement;
+  }
+};
+
+namespace {
+
+// Borrows a cached statement and leaves it reset (no open read, no dangling
+// bindings) however the borrower exits.
+class BorrowedStatement {
+ public:
+  explicit BorrowedStatement(Statement& statement) : statement_(statement) {}
+  ~BorrowedStatement() { statement_.reset(); }
+  BorrowedStatement(const BorrowedStatement&) = delete;
+  BorrowedStatement& operator=(const BorrowedStatement&) = delete;
+  Statement* operator->() { return &statement_; }
+
+ private:
+  Statement& statement_;
+};
+
+}  // namespace
+
+ReportReader::~ReportReader() {
+  prepared_.reset();  // statements must be finalized before closing
+  sqlite3_close(db_);
+}
 
 ReportReader::ReportReader(ReportReader&& other) noexcept
-    : path_(std::move(other.path_)), db_(std::exchange(other.db_, nullptr)) {}
+    : path_(std::move(other.path_)),
+      db_(std::exchange(other.db_, nullptr)),
+      prepared_(std::move(other.prepared_)) {}
 
 ReportReader& ReportReader::operator=(ReportReader&& other) noexcept {
   if (this != &other) {
+    prepared_.reset();
     sqlite3_close(db_);
     path_ = std::move(other.path_);
     db_ = std::exchange(other.db_, nullptr);
+    prepared_ = std::move(other.prepared_);
   }
   return *this;
 }
@@ -613,6 +657,184 @@ RunResult ReportReader::load(std::int64_t run_id) const {
       }
     }
     return result;
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Bulk and streaming access
+
+namespace {
+
+RunRecord run_record_from(Statement& s, int first_column) {
+  RunRecord r;
+  r.scenario_name = s.text(first_column + 0);
+  r.scenario_hash = s.text(first_column + 1);
+  r.scenario_path = s.text(first_column + 2);
+  r.scenario_text = s.text(first_column + 3);
+  r.seed = static_cast<std::uint64_t>(s.integer(first_column + 4));
+  r.version = s.text(first_column + 5);
+  r.status = s.text(first_column + 6);
+  r.simulated_seconds = s.real(first_column + 7);
+  r.started_at = s.text(first_column + 8);
+  r.wall_seconds = s.real(first_column + 9);
+  return r;
+}
+
+constexpr const char* kFirstCurve =
+    "SELECT series, entity FROM timeseries WHERE run_id = ?1 ORDER BY series, entity LIMIT 1";
+// The next curve is the next entity of the same series, else the first
+// entity of the next series: two plain index seeks. (A row-value comparison
+// (series, entity) > (?, ?) seeks on series only and then scans its rows.)
+constexpr const char* kNextEntity =
+    "SELECT series, entity FROM timeseries WHERE run_id = ?1 AND series = ?2 AND entity > ?3 "
+    "ORDER BY entity LIMIT 1";
+constexpr const char* kNextSeries =
+    "SELECT series, entity FROM timeseries WHERE run_id = ?1 AND series > ?2 "
+    "ORDER BY series, entity LIMIT 1";
+constexpr const char* kFirstTime =
+    "SELECT t FROM timeseries WHERE run_id = ?1 AND series = ?2 AND entity = ?3 AND t >= ?4 "
+    "AND t <= ?5 ORDER BY t LIMIT 1";
+constexpr const char* kLastTime =
+    "SELECT t FROM timeseries WHERE run_id = ?1 AND series = ?2 AND entity = ?3 AND t >= ?4 "
+    "AND t <= ?5 ORDER BY t DESC LIMIT 1";
+constexpr const char* kCurvePoints =
+    "SELECT t, value FROM timeseries WHERE run_id = ?1 AND series = ?2 AND entity = ?3 "
+    "AND t >= ?4 AND t <= ?5 ORDER BY t, rowid";
+
+}  // namespace
+
+std::map<std::int64_t, RunRecord> ReportReader::runs() const {
+  return with_context(path_, [&] {
+    std::map<std::int64_t, RunRecord> out;
+    Statement s(db_,
+                "SELECT run_id, scenario_name, scenario_hash, scenario_path, scenario_text, seed, "
+                "version, status, simulated_seconds, started_at, wall_seconds FROM runs");
+    while (s.next_row()) out.emplace(s.integer(0), run_record_from(s, 1));
+    return out;
+  });
+}
+
+std::map<std::int64_t, std::map<std::string, std::string>> ReportReader::parameters_of_all_runs()
+    const {
+  return with_context(path_, [&] {
+    std::map<std::int64_t, std::map<std::string, std::string>> out;
+    Statement s(db_, "SELECT run_id, key, value FROM parameters");
+    while (s.next_row()) out[s.integer(0)][s.text(1)] = s.text(2);
+    return out;
+  });
+}
+
+std::map<std::int64_t, std::vector<SummaryMetric>> ReportReader::summaries_of_all_runs() const {
+  return with_context(path_, [&] {
+    std::map<std::int64_t, std::vector<SummaryMetric>> out;
+    Statement s(db_, "SELECT run_id, metric, value, unit FROM summary ORDER BY rowid");
+    while (s.next_row()) out[s.integer(0)].push_back({s.text(1), s.real(2), s.text(3)});
+    return out;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> ReportReader::series_keys(
+    std::int64_t run_id) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    std::vector<std::pair<std::string, std::string>> out;
+    {
+      BorrowedStatement s(prepared_->get(db_, kFirstCurve));
+      s->bind(1, run_id);
+      if (!s->next_row()) return out;
+      out.emplace_back(s->text(0), s->text(1));
+    }
+    // The bound strings live in `out`: copy the row before push_back moves them.
+    const auto next_curve = [&](const char* sql, bool binds_entity) {
+      BorrowedStatement s(prepared_->get(db_, sql));
+      s->bind(1, run_id);
+      s->bind(2, out.back().first);
+      if (binds_entity) s->bind(3, out.back().second);
+      std::optional<std::pair<std::string, std::string>> next;
+      if (s->next_row()) next.emplace(s->text(0), s->text(1));
+      return next;
+    };
+    for (;;) {
+      auto next = next_curve(kNextEntity, true);
+      if (!next) next = next_curve(kNextSeries, false);
+      if (!next) break;
+      out.push_back(std::move(*next));
+    }
+    return out;
+  });
+}
+
+std::optional<std::pair<double, double>> ReportReader::time_span(std::int64_t run_id,
+                                                                 const std::string& series,
+                                                                 const std::string& entity,
+                                                                 double t_from, double t_to) const {
+  return with_context(path_, [&]() -> std::optional<std::pair<double, double>> {
+    double ends[2] = {0.0, 0.0};
+    const char* queries[2] = {kFirstTime, kLastTime};
+    for (int i = 0; i < 2; ++i) {
+      BorrowedStatement s(prepared_->get(db_, queries[i]));
+      s->bind(1, run_id);
+      s->bind(2, series);
+      s->bind(3, entity);
+      s->bind(4, t_from);
+      s->bind(5, t_to);
+      if (!s->next_row()) return std::nullopt;
+      ends[i] = s->real(0);
+    }
+    return std::make_pair(ends[0], ends[1]);
+  });
+}
+
+std::int64_t ReportReader::for_each_point(
+    std::int64_t run_id, const std::string& series, const std::string& entity, double t_from,
+    double t_to, const std::function<void(double t, double value)>& sink) const {
+  return with_context(path_, [&] {
+    BorrowedStatement s(prepared_->get(db_, kCurvePoints));
+    s->bind(1, run_id);
+    s->bind(2, series);
+    s->bind(3, entity);
+    s->bind(4, t_from);
+    s->bind(5, t_to);
+    std::int64_t count = 0;
+    while (s->next_row()) {
+      sink(s->real(0), s->real(1));
+      ++count;
+    }
+    return count;
+  });
+}
+
+std::vector<Event> ReportReader::events(std::int64_t run_id) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    std::vector<Event> out;
+    Statement s(db_,
+                "SELECT t, kind, entity, detail FROM events WHERE run_id = ?1 ORDER BY t, rowid");
+    s.bind(1, run_id);
+    while (s.next_row()) out.push_back({s.real(0), s.text(1), s.text(2), s.text(3)});
+    return out;
+  });
+}
+
+std::vector<ReplicaRecord> ReportReader::replicas(std::int64_t run_id) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    std::vector<ReplicaRecord> out;
+    Statement s(db_,
+                "SELECT service, replica, node, gpus, requests_completed, busy_fraction "
+                "FROM replicas WHERE run_id = ?1 ORDER BY rowid");
+    s.bind(1, run_id);
+    while (s.next_row()) {
+      ReplicaRecord rep;
+      rep.service = s.text(0);
+      rep.replica = static_cast<int>(s.integer(1));
+      rep.node = s.text(2);
+      rep.gpus = s.text(3);
+      rep.requests_completed = s.integer(4);
+      rep.busy_fraction = s.real(5);
+      out.push_back(std::move(rep));
+    }
+    return out;
   });
 }
 

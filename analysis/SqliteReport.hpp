@@ -9,8 +9,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <limits>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "RunResult.hpp"
@@ -76,9 +81,43 @@ class ReportReader {
   /// Everything stored for one run, in the order it was written.
   RunResult load(std::int64_t run_id) const;
 
+  // Bulk and streaming access for large reports (GUI, plot, compare). These
+  // use the indexes of the schema and statements prepared once per reader.
+  // time_span and for_each_point run once per curve and do not check the run
+  // id: an unknown run simply has no points.
+
+  /// Every runs row, by run_id (one query instead of one per run).
+  std::map<std::int64_t, RunRecord> runs() const;
+  /// Parameters of every run: run_id -> key -> value.
+  std::map<std::int64_t, std::map<std::string, std::string>> parameters_of_all_runs() const;
+  /// Summary rows of every run: run_id -> metrics in written order.
+  std::map<std::int64_t, std::vector<SummaryMetric>> summaries_of_all_runs() const;
+  /// The distinct (series, entity) curves of one run, sorted by (series, entity).
+  /// Costs one index seek per curve, not a scan of the rows.
+  std::vector<std::pair<std::string, std::string>> series_keys(std::int64_t run_id) const;
+  /// Times of the first and last point of a curve with t in [t_from, t_to], or
+  /// nullopt when it has none there. Two index seeks.
+  std::optional<std::pair<double, double>> time_span(
+      std::int64_t run_id, const std::string& series, const std::string& entity,
+      double t_from = -std::numeric_limits<double>::infinity(),
+      double t_to = std::numeric_limits<double>::infinity()) const;
+  /// Calls `sink(t, value)` for every point of a curve with t in [t_from, t_to],
+  /// in ascending t (ties in written order), through an index range scan;
+  /// returns the number of points. NULL values arrive as NaN.
+  std::int64_t for_each_point(std::int64_t run_id, const std::string& series,
+                              const std::string& entity, double t_from, double t_to,
+                              const std::function<void(double t, double value)>& sink) const;
+  /// Events of one run in time order (ties in written order).
+  std::vector<Event> events(std::int64_t run_id) const;
+  /// Replica rows of one run in written order.
+  std::vector<ReplicaRecord> replicas(std::int64_t run_id) const;
+
  private:
+  struct PreparedStatements;  // cache of prepared statements, defined in the .cpp
+
   std::string path_;
   sqlite3* db_ = nullptr;
+  std::unique_ptr<PreparedStatements> prepared_;
 };
 
 }  // namespace leptonsim

@@ -430,7 +430,7 @@ void InferenceService::record_waiting(double now) { waiting_integral_.set(now, w
 void InferenceService::update_busy(int index, double now) {
   const ReplicaLoad& load = loads_[index];
   const double level =
-      is_time_demand_ ? static_cast<double>(load.in_service) / load.slots : (load.in_service > 0 ? 1.0 : 0.0);
+      is_time_demand_ ? static_cast<double>(load.in_service) / load.concurrency : (load.in_service > 0 ? 1.0 : 0.0);
   replicas_[index].busy.set(now, level);
 }
 
@@ -485,7 +485,7 @@ void InferenceService::Slot::on_activity_complete(const sg4::Activity&) {
 }
 
 bool InferenceService::can_start(int index, const Request& request) const {
-  if (loads_[index].in_service >= loads_[index].slots) return false;
+  if (loads_[index].in_service >= loads_[index].concurrency) return false;
   const Replica& replica = replicas_[index];
   return !replica.llm ||
          replica.llm->has_room_for(LlmReplica::Job{0, request.arrival, request.input_tokens, request.output_tokens, -1.0});

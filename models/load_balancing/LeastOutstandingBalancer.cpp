@@ -11,7 +11,7 @@ int LeastOutstandingBalancer::choose(const BalancerView& view) {
   auto consider = [&](std::size_t candidate) {
     if (!view.is_eligible(candidate)) return false;
     const ReplicaLoad& r = view.replicas[candidate];
-    const double load = static_cast<double>(r.outstanding) / r.slots;
+    const double load = static_cast<double>(r.outstanding) / r.concurrency;
     if (best < 0 || load < best_load) {
       best = static_cast<int>(candidate);
       best_load = load;

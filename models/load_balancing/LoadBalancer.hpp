@@ -13,7 +13,7 @@ namespace leptonsim {
 struct ReplicaLoad {
   int outstanding = 0;  // requests in service plus queued at the replica
   int in_service = 0;   // requests being served
-  int slots = 1;        // requests the replica serves at once
+  int concurrency = 1;  // requests the replica serves at once (its slots)
   double weight = 1.0;  // relative capacity (used by weighted policies)
   bool is_ready = true; // accepts requests
 };
@@ -26,7 +26,7 @@ struct BalancerView {
 
   bool is_eligible(std::size_t index) const {
     const ReplicaLoad& r = replicas[index];
-    return r.is_ready && (!needs_free_slot || r.in_service < r.slots);
+    return r.is_ready && (!needs_free_slot || r.in_service < r.concurrency);
   }
 };
 

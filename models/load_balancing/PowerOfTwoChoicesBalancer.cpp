@@ -27,8 +27,8 @@ int PowerOfTwoChoicesBalancer::choose(const BalancerView& view) {
   const ReplicaLoad& load_a = view.replicas[static_cast<std::size_t>(a)];
   const ReplicaLoad& load_b = view.replicas[static_cast<std::size_t>(b)];
   // outstanding_a / slots_a <= outstanding_b / slots_b, without dividing.
-  const auto lhs = static_cast<std::int64_t>(load_a.outstanding) * load_b.slots;
-  const auto rhs = static_cast<std::int64_t>(load_b.outstanding) * load_a.slots;
+  const auto lhs = static_cast<std::int64_t>(load_a.outstanding) * load_b.concurrency;
+  const auto rhs = static_cast<std::int64_t>(load_b.outstanding) * load_a.concurrency;
   return lhs <= rhs ? a : b;
 }
 

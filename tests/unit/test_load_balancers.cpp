@@ -61,9 +61,9 @@ RandomView random_view(RandomStream& stream, int count) {
   if (count == 0) count = 1 + static_cast<int>(uniform_index(stream, 12));
   for (int i = 0; i < count; ++i) {
     ReplicaLoad r;
-    r.slots = 1 + static_cast<int>(uniform_index(stream, 4));
+    r.concurrency = 1 + static_cast<int>(uniform_index(stream, 4));
     r.outstanding = static_cast<int>(uniform_index(stream, 12));
-    r.in_service = std::min(r.outstanding, r.slots);
+    r.in_service = std::min(r.outstanding, r.concurrency);
     r.is_ready = stream.uniform() < 0.8;
     r.weight = 1.0 + static_cast<double>(uniform_index(stream, 5));
     out.replicas.push_back(r);
@@ -72,7 +72,7 @@ RandomView random_view(RandomStream& stream, int count) {
   return out;
 }
 
-double load_per_slot(const ReplicaLoad& r) { return static_cast<double>(r.outstanding) / r.slots; }
+double load_per_slot(const ReplicaLoad& r) { return static_cast<double>(r.outstanding) / r.concurrency; }
 
 }  // namespace
 
@@ -122,7 +122,7 @@ TEST_CASE("round robin: exact rotation, skipping replicas that are not eligible"
   replicas[2].is_ready = false;  // next would be 2: skipped
   CHECK(picks(balancer, {replicas}, 4) == std::vector<int>{1, 0, 1, 0});
   replicas[2].is_ready = true;
-  replicas[0].slots = 2;
+  replicas[0].concurrency = 2;
   replicas[0].in_service = 2;  // full: skipped in balancer-queue mode only
   CHECK(picks(balancer, {replicas, true}, 4) == std::vector<int>{1, 2, 1, 2});
   CHECK(picks(balancer, {replicas, false}, 3) == std::vector<int>{0, 1, 2});
@@ -305,7 +305,7 @@ TEST_CASE("every balancer returns -1 when nothing is eligible", "[load_balancer]
     CHECK(balancer->choose({replicas}) == -1);
     for (ReplicaLoad& r : replicas) {
       r.is_ready = true;
-      r.slots = 2;
+      r.concurrency = 2;
       r.in_service = 2;
       r.outstanding = 5;
     }
@@ -337,7 +337,7 @@ void check_eligibility(const std::string& name, int count) {
     const ReplicaLoad& r = random.replicas[static_cast<std::size_t>(chosen)];
     REQUIRE(r.is_ready);
     if (view.needs_free_slot) {
-      REQUIRE(r.in_service < r.slots);
+      REQUIRE(r.in_service < r.concurrency);
       ++queue_mode_count;
     }
     ++chosen_count;
@@ -366,9 +366,9 @@ TEST_CASE("balancers cope with the replica list growing and shrinking", "[load_b
 TEST_CASE("balancer-queue mode: only replicas with a free slot, loads still compared", "[load_balancer]") {
   // Replica 0 is idle per slot but full; 1 is busy with a free slot; 2 is lightly loaded with a free slot.
   std::vector<ReplicaLoad> replicas(3);
-  replicas[0] = {.outstanding = 1, .in_service = 1, .slots = 1, .weight = 1.0, .is_ready = true};
-  replicas[1] = {.outstanding = 3, .in_service = 3, .slots = 4, .weight = 1.0, .is_ready = true};
-  replicas[2] = {.outstanding = 1, .in_service = 1, .slots = 4, .weight = 1.0, .is_ready = true};
+  replicas[0] = {.outstanding = 1, .in_service = 1, .concurrency = 1, .weight = 1.0, .is_ready = true};
+  replicas[1] = {.outstanding = 3, .in_service = 3, .concurrency = 4, .weight = 1.0, .is_ready = true};
+  replicas[2] = {.outstanding = 1, .in_service = 1, .concurrency = 4, .weight = 1.0, .is_ready = true};
   const BalancerView queue_mode{replicas, true};
   LeastOutstandingBalancer least;
   CHECK(least.choose(queue_mode) == 2);

@@ -80,6 +80,7 @@ TEST_CASE("minimal scenario gets every default", "[scenario-loader]") {
   CHECK(spec.duration == Approx(3600.0));
   CHECK(spec.warmup == 0.0);
   CHECK(spec.sample_interval == Approx(60.0));
+  CHECK(spec.node_series == NodeSeries::automatic);
 
   REQUIRE(spec.platform.sites.size() == 1);
   const SiteSpec& site = spec.platform.sites[0];
@@ -134,6 +135,7 @@ TEST_CASE("full scenario loads every key in SI units", "[scenario-loader]") {
   CHECK(spec.duration == Approx(7200.0));
   CHECK(spec.warmup == Approx(600.0));
   CHECK(spec.sample_interval == Approx(30.0));
+  CHECK(spec.node_series == NodeSeries::on);
 
   REQUIRE(spec.platform.sites.size() == 2);
   const SiteSpec& east = spec.platform.sites[0];
@@ -245,10 +247,10 @@ TEST_CASE("full scenario loads every key in SI units", "[scenario-loader]") {
   CHECK(HardwareCatalog::builtin().find_gpu("B200") == nullptr);
 
   // Positions of every key path in the file (1-based line and column of the value).
-  CHECK(spec.key_locations.at("services[0].replicas") == std::make_pair(35, 15));
-  CHECK(spec.key_locations.at("services[0].load_balancer.alpha") == std::make_pair(42, 55));
-  CHECK(spec.key_locations.at("platform.sites[1]") == std::make_pair(21, 7));
-  CHECK(spec.key_locations.at("platform.wan[0].between[1]") == std::make_pair(28, 26));
+  CHECK(spec.key_locations.at("services[0].replicas") == std::make_pair(36, 15));
+  CHECK(spec.key_locations.at("services[0].load_balancer.alpha") == std::make_pair(43, 55));
+  CHECK(spec.key_locations.at("platform.sites[1]") == std::make_pair(22, 7));
+  CHECK(spec.key_locations.at("platform.wan[0].between[1]") == std::make_pair(29, 26));
 
   // Parameters: every scalar leaf by key path.
   CHECK(spec.parameters.at("services[0].load_balancer.alpha") == "0.25");

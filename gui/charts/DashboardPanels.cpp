@@ -1,0 +1,270 @@
+#include "charts/DashboardPanels.hpp"
+
+#include <QSet>
+#include <algorithm>
+#include <set>
+
+namespace leptonsim::gui {
+
+namespace {
+
+const QColor kBlue(31, 119, 180);
+const QColor kOrange(255, 127, 14);
+const QColor kGreen(44, 160, 44);
+const QColor kRed(214, 39, 40);
+const QColor kPurple(148, 103, 189);
+const QColor kDarkGray(70, 70, 70);
+const QColor kGray(140, 140, 140);
+
+PanelCurve curve(const char* series, EntityRule rule, CurveStyle style, const char* label, const char* unit,
+                 QColor color, Qt::PenStyle penStyle = Qt::SolidLine, bool rightAxis = false, double scale = 1.0) {
+  PanelCurve c;
+  c.series = QString::fromLatin1(series);
+  c.entity_rule = rule;
+  c.style = style;
+  c.label = QString::fromUtf8(label);
+  c.unit = QString::fromUtf8(unit);
+  c.color = color;
+  c.pen_style = penStyle;
+  c.use_right_axis = rightAxis;
+  c.value_scale = scale;
+  return c;
+}
+
+constexpr auto kCluster = EntityRule::ClusterWide;
+constexpr auto kEach = EntityRule::EachEntity;
+constexpr auto kLine = CurveStyle::Line;
+constexpr auto kStep = CurveStyle::Step;
+
+QList<PanelDefinition> buildStandardPanels() {
+  QList<PanelDefinition> panels;
+
+  PanelDefinition gpus;
+  gpus.id = QStringLiteral("gpus");
+  gpus.title = QStringLiteral("GPU allocation and utilisation");
+  gpus.value_axis_label = QStringLiteral("GPUs");
+  gpus.second_value_axis_label = QStringLiteral("busy (%)");
+  gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held by replicas", "GPUs", kBlue),
+                 curve("cluster.gpu_utilization", kCluster, kLine, "cluster GPUs busy", "%", kOrange, Qt::SolidLine,
+                       true, 100.0),
+                 curve("service.utilization", kEach, kLine, "replicas busy", "%", kGreen, Qt::SolidLine, true, 100.0)};
+  gpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
+  gpus.event_kinds = {QStringLiteral("gpu_failure"), QStringLiteral("node_failure"), QStringLiteral("repair")};
+  panels << gpus;
+
+  PanelDefinition replicas;
+  replicas.id = QStringLiteral("replicas");
+  replicas.title = QStringLiteral("Replicas");
+  replicas.value_axis_label = QStringLiteral("replicas");
+  replicas.per_entity = true;
+  // "desired" last: its dashes are drawn over "ready", which it usually equals.
+  replicas.curves = {curve("service.replicas_ready", kEach, kStep, "ready", "", kGreen),
+                     curve("service.replicas_starting", kEach, kStep, "starting", "", kOrange),
+                     curve("service.replicas_unplaced", kEach, kStep, "unplaced (no free GPUs)", "", kRed),
+                     curve("service.replicas_desired", kEach, kStep, "desired", "", kDarkGray, Qt::DashLine)};
+  replicas.event_kinds = {QStringLiteral("scale_decision"), QStringLiteral("replica_starting"),
+                          QStringLiteral("replica_ready"), QStringLiteral("replica_stopped")};
+  panels << replicas;
+
+  PanelDefinition rates;
+  rates.id = QStringLiteral("request_rates");
+  rates.title = QStringLiteral("Request rates");
+  rates.value_axis_label = QStringLiteral("requests/s");
+  rates.per_entity = true;
+  rates.curves = {curve("service.arrival_rate", kEach, kLine, "arrivals", "req/s", kBlue),
+                  curve("service.completion_rate", kEach, kLine, "completions", "req/s", kGreen, Qt::DashLine),
+                  curve("service.drop_rate", kEach, kLine, "drops", "req/s", kRed)};
+  panels << rates;
+
+  PanelDefinition queue;
+  queue.id = QStringLiteral("queue");
+  queue.title = QStringLiteral("Requests waiting and in service");
+  queue.value_axis_label = QStringLiteral("requests (time average)");
+  queue.per_entity = true;
+  queue.curves = {curve("service.queue_length", kEach, kLine, "waiting", "", kOrange),
+                  curve("service.in_service", kEach, kLine, "in service", "", kBlue)};
+  panels << queue;
+
+  PanelDefinition latency;
+  latency.id = QStringLiteral("latency");
+  latency.title = QStringLiteral("Latency");
+  latency.value_axis_label = QStringLiteral("latency (s)");
+  latency.per_entity = true;
+  latency.curves = {curve("service.latency_mean", kEach, kLine, "mean", "s", kBlue),
+                    curve("service.latency_p50", kEach, kLine, "p50", "s", kGreen),
+                    curve("service.latency_p95", kEach, kLine, "p95", "s", kOrange),
+                    curve("service.latency_p99", kEach, kLine, "p99", "s", kRed)};
+  latency.reference_lines = {{QStringLiteral("service.{entity}.slo_latency_p99_target"),
+                              QStringLiteral("SLO p99 target"), QColor(180, 20, 20), false, 1.0}};
+  panels << latency;
+
+  PanelDefinition attainment;
+  attainment.id = QStringLiteral("slo_attainment");
+  attainment.title = QStringLiteral("Requests within the latency SLO");
+  attainment.value_axis_label = QStringLiteral("within SLO (%)");
+  attainment.per_entity = true;
+  attainment.curves = {curve("service.slo_attainment", kEach, kLine, "within SLO", "%", kPurple, Qt::SolidLine,
+                             false, 100.0)};
+  panels << attainment;
+
+  PanelDefinition llm;
+  llm.id = QStringLiteral("llm_tokens");
+  llm.title = QStringLiteral("LLM token latency");
+  llm.value_axis_label = QStringLiteral("time to first token (s)");
+  llm.second_value_axis_label = QStringLiteral("time per output token (s)");
+  llm.per_entity = true;
+  llm.curves = {curve("service.ttft_mean", kEach, kLine, "TTFT mean", "s", kBlue),
+                curve("service.ttft_p50", kEach, kLine, "TTFT p50", "s", kGreen),
+                curve("service.ttft_p99", kEach, kLine, "TTFT p99", "s", kRed),
+                curve("service.tpot_mean", kEach, kLine, "TPOT mean", "s", kBlue, Qt::DashLine, true),
+                curve("service.tpot_p99", kEach, kLine, "TPOT p99", "s", kRed, Qt::DashLine, true)};
+  panels << llm;
+
+  PanelDefinition jobs;
+  jobs.id = QStringLiteral("jobs");
+  jobs.title = QStringLiteral("Jobs");
+  jobs.value_axis_label = QStringLiteral("jobs");
+  jobs.second_value_axis_label = QStringLiteral("completions (jobs/s)");
+  jobs.curves = {curve("job.queued", kCluster, kStep, "queued", "", kOrange),
+                 curve("job.running", kCluster, kStep, "running", "", kBlue),
+                 curve("job.completion_rate", kCluster, kLine, "completions", "jobs/s", kGreen, Qt::DashLine, true)};
+  jobs.event_kinds = {QStringLiteral("job_start"), QStringLiteral("job_end"), QStringLiteral("preemption")};
+  panels << jobs;
+
+  PanelDefinition cost;
+  cost.id = QStringLiteral("cost");
+  cost.title = QStringLiteral("Cost");
+  cost.value_axis_label = QStringLiteral("cost rate (USD/h)");
+  cost.second_value_axis_label = QStringLiteral("cumulative cost (USD)");
+  cost.curves = {curve("cost.rate", kCluster, kStep, "cost rate", "USD/h", kBlue),
+                 curve("cost.cumulative", kCluster, kLine, "cumulative", "USD", kOrange, Qt::SolidLine, true)};
+  panels << cost;
+
+  PanelDefinition energy;
+  energy.id = QStringLiteral("energy");
+  energy.title = QStringLiteral("Energy");
+  energy.value_axis_label = QStringLiteral("power (kW)");
+  energy.second_value_axis_label = QStringLiteral("cumulative energy (kWh)");
+  energy.curves = {curve("energy.power", kCluster, kLine, "power", "kW", kBlue, Qt::SolidLine, false, 0.001),
+                   curve("energy.cumulative", kCluster, kLine, "cumulative", "kWh", kOrange, Qt::SolidLine, true)};
+  panels << energy;
+
+  PanelDefinition storage;
+  storage.id = QStringLiteral("storage");
+  storage.title = QStringLiteral("Storage redundancy and repair traffic");
+  storage.value_axis_label = QStringLiteral("lowest redundancy (copies)");
+  storage.second_value_axis_label = QStringLiteral("repair traffic (GB/s)");
+  storage.curves = {curve("storage.redundancy_min", kCluster, kStep, "lowest redundancy", "", kBlue),
+                    curve("storage.repair_bandwidth", kCluster, kLine, "repair traffic", "GB/s", kOrange,
+                          Qt::SolidLine, true, 1e-9)};
+  storage.event_kinds = {QStringLiteral("data_loss"), QStringLiteral("repair")};
+  panels << storage;
+
+  PanelDefinition events;
+  events.id = QStringLiteral("events");
+  events.title = QStringLiteral("Failures, repairs and scaling events");
+  events.value_axis_label = QStringLiteral("GPUs down");
+  events.curves = {curve("failures.gpus_down", kCluster, kStep, "GPUs down", "GPUs", kRed)};
+  events.event_kinds = TimeSeriesChart::markerEventKinds();
+  events.events_that_show_panel = TimeSeriesChart::markerEventKinds();
+  events.events_that_show_panel.removeAll(QStringLiteral("measurement_start"));
+  panels << events;
+
+  return panels;
+}
+
+bool hasPoints(const std::vector<const leptonsim::TimeSeries*>& curves) {
+  return std::any_of(curves.begin(), curves.end(), [](const leptonsim::TimeSeries* s) { return s && !s->t.empty(); });
+}
+
+}  // namespace
+
+const QList<PanelDefinition>& DashboardPanels::standardPanels() {
+  static const QList<PanelDefinition> panels = buildStandardPanels();
+  return panels;
+}
+
+QStringList DashboardPanels::coveredSeries() {
+  QStringList names;
+  for (const PanelDefinition& panel : standardPanels())
+    for (const PanelCurve& c : panel.curves)
+      if (!names.contains(c.series)) names << c.series;
+  return names;
+}
+
+QString DashboardPanels::referenceMetric(const PanelReferenceLine& line, const QString& entity) {
+  QString metric = line.metric;
+  metric.replace(QStringLiteral("{entity}"), entity);
+  return metric;
+}
+
+std::vector<const leptonsim::TimeSeries*> DashboardPanels::matchingSeries(const leptonsim::RunDataset& run,
+                                                                         const PanelCurve& curve,
+                                                                         bool perEntityPanel, const QString& entity) {
+  const std::string series = curve.series.toStdString();
+  if (curve.entity_rule == EntityRule::ClusterWide) {
+    const leptonsim::TimeSeries* found = run.find_series(series, "");
+    return found ? std::vector<const leptonsim::TimeSeries*>{found} : std::vector<const leptonsim::TimeSeries*>{};
+  }
+  if (perEntityPanel) {
+    const leptonsim::TimeSeries* found = run.find_series(series, entity.toStdString());
+    return found ? std::vector<const leptonsim::TimeSeries*>{found} : std::vector<const leptonsim::TimeSeries*>{};
+  }
+  return run.series_named(series);
+}
+
+DashboardPlan DashboardPanels::plan(const RunList& runs) {
+  DashboardPlan plan;
+  for (const PanelDefinition& definition : standardPanels()) {
+    bool shown = false;
+    if (definition.per_entity) {
+      std::set<std::string> entities;
+      for (const auto& run : runs)
+        for (const PanelCurve& c : definition.curves)
+          if (c.entity_rule == EntityRule::EachEntity)
+            for (const leptonsim::TimeSeries* s : run->series_named(c.series.toStdString()))
+              if (!s->t.empty()) entities.insert(s->entity);
+      for (const std::string& entity : entities) {
+        PanelInstance instance;
+        instance.definition = definition;
+        instance.entity = QString::fromStdString(entity);
+        instance.title = entity.empty() ? definition.title : definition.title + QStringLiteral(" — ") + instance.entity;
+        plan.panels << instance;
+        shown = true;
+      }
+    } else {
+      for (const auto& run : runs) {
+        for (const PanelCurve& c : definition.curves) shown = shown || hasPoints(matchingSeries(*run, c, false, {}));
+        for (const leptonsim::Event& event : run->events)
+          shown = shown || definition.events_that_show_panel.contains(QString::fromStdString(event.kind));
+      }
+      if (shown) plan.panels << PanelInstance{definition, QString(), definition.title};
+    }
+    if (!shown) plan.missing_titles << definition.title;
+  }
+  const QStringList covered = coveredSeries();
+  std::set<QString> others;
+  for (const auto& run : runs)
+    for (const leptonsim::SeriesInfo& info : run->series_info) {
+      const QString name = QString::fromStdString(info.series);
+      if (!covered.contains(name)) others.insert(name);
+    }
+  for (const QString& name : others) plan.other_series << name;
+  return plan;
+}
+
+PanelDefinition DashboardPanels::panelForSeries(const QString& series) {
+  PanelDefinition panel;
+  panel.id = QStringLiteral("series:") + series;
+  panel.title = series;
+  panel.value_axis_label = series.section(QLatin1Char('.'), -1).replace(QLatin1Char('_'), QLatin1Char(' '));
+  PanelCurve c;
+  c.series = series;
+  c.entity_rule = EntityRule::EachEntity;
+  c.style = CurveStyle::Line;
+  // No label: the curves are named by their entity (the title names the series).
+  panel.curves = {c};
+  return panel;
+}
+
+}  // namespace leptonsim::gui
