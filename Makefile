@@ -13,7 +13,7 @@ DEBIAN_PACKAGES := cmake make g++ pkg-config \
   libboost-dev libboost-graph-dev libsqlite3-dev sqlite3 catch2 time \
   qt6-base-dev libqcustomplot-dev xvfb xauth fonts-dejavu-core
 
-.PHONY: all deps build demo test test-sanitize bench clean
+.PHONY: all deps build demo gui test test-sanitize bench clean
 
 all: build
 
@@ -45,6 +45,10 @@ demo: build
 	@echo
 	@echo "Report written to out/quickstart.db. Try:"
 	@echo "  sqlite3 out/quickstart.db 'select metric, value, unit from summary'"
+	@echo "  $(BUILD_DIR)/bin/leptonsim-gui out/quickstart.db        (the dashboard; make gui opens the editor)"
+
+gui: build
+	$(BUILD_DIR)/bin/leptonsim-gui scenarios/quickstart.yaml
 
 test: build
 	cd $(BUILD_DIR) && ctest -j $(JOBS) $(CTEST_FLAGS)
@@ -57,6 +61,7 @@ test-sanitize: deps
 
 bench: build
 	bench/run_benchmarks.sh $(BUILD_DIR)/bin/leptonsim
+	bench/gui_open_report.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) out

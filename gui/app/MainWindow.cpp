@@ -179,6 +179,7 @@ void MainWindow::createLoadedRunsDock() {
   hint->setWordWrap(true);
   loadedList_ = new QListWidget(panel);
   loadedList_->setObjectName("LoadedRunsList");
+  loadedList_->setMinimumWidth(280);
   layout->addWidget(hint);
   layout->addWidget(loadedList_);
   dock->setWidget(panel);
@@ -311,7 +312,9 @@ void MainWindow::onLoadFailed(quint64 requestId, const QString& path, const QStr
 void MainWindow::addLoadedRun(std::shared_ptr<const RunDataset> run) {
   loaded_.append(run);
   const QString label = QString::fromStdString(run->label());
-  auto* item = new QListWidgetItem(label, loadedList_);
+  // Two runs of one scenario and seed differ only by their file.
+  const QString file = QFileInfo(QString::fromStdString(run->report_path)).fileName();
+  auto* item = new QListWidgetItem(QStringLiteral("%1 · %2").arg(file, label), loadedList_);
   item->setData(kRunRole, static_cast<int>(loaded_.size() - 1));
   item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
   item->setCheckState(Qt::Unchecked);

@@ -18,6 +18,7 @@
 #include <cstdio>
 
 #include "app/MainWindow.hpp"
+#include "topology/TopologyView.hpp"
 
 using leptonsim::gui::MainWindow;
 
@@ -27,6 +28,7 @@ struct ScreenshotJob {
   QString path;
   MainWindow::Tab tab = MainWindow::Tab::dashboard;
   int compareRuns = 0;
+  double topologyTime = -1.0;  // simulated seconds; < 0 = leave as loaded
   int timeoutSeconds = 600;
 };
 
@@ -43,6 +45,7 @@ void scheduleScreenshot(MainWindow& window, const ScreenshotJob& job, const QEla
     if (window.pendingWork() > 0) return;
     timer->stop();
     if (job.compareRuns > 0) window.compareFirstRuns(job.compareRuns);
+    if (job.topologyTime >= 0) window.topologyView()->setTime(job.topologyTime);
     window.showTab(job.tab);
     // Let queued replots and layouts run before grabbing.
     QTimer::singleShot(100, &window, [&window, job, &clock] {
@@ -82,8 +85,11 @@ int main(int argc, char** argv) {
   const QCommandLineOption tabOption("tab", "Tab to show: scenario, runs, dashboard, compare, sweep, topology.",
                                      "tab", "dashboard");
   const QCommandLineOption compareOption("compare", "Tick the first N loaded runs in the compare view.", "n", "0");
+  const QCommandLineOption timeOption("time", "Topology view: show the cluster at this simulated time (seconds).",
+                                      "seconds");
   const QCommandLineOption sizeOption("size", "Window size, e.g. 1600x1000.", "WxH", "1500x950");
-  parser.addOptions({simulatorOption, runOption, seedsOption, screenshotOption, tabOption, compareOption, sizeOption});
+  parser.addOptions({simulatorOption, runOption, seedsOption, screenshotOption, tabOption, compareOption, timeOption,
+                     sizeOption});
   parser.process(app);
 
   const QMap<QString, MainWindow::Tab> tabs{{"scenario", MainWindow::Tab::scenario},   {"runs", MainWindow::Tab::runs},
@@ -120,6 +126,7 @@ int main(int argc, char** argv) {
     job.path = parser.value(screenshotOption);
     job.tab = tabs.value(parser.value(tabOption));
     job.compareRuns = parser.value(compareOption).toInt();
+    if (parser.isSet(timeOption)) job.topologyTime = parser.value(timeOption).toDouble();
     if (!QFileInfo(job.path).absoluteDir().exists()) QDir().mkpath(QFileInfo(job.path).absolutePath());
     // Give --run a moment to register its runs before the first poll.
     QTimer::singleShot(parser.isSet(runOption) ? 500 : 0, &window, [&window, job, &clock] {

@@ -2,6 +2,7 @@
 
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QSet>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -122,9 +123,26 @@ QStringList CompareView::columnLabels(const QList<std::shared_ptr<const leptonsi
       if (values.size() > 1) varying.insert(key);
     }
   }
+  // Columns from different files are named after the files: users name their
+  // reports after what they tried (hpa.db, static-peak.db).
+  QStringList stems;
+  for (const auto& group : groups)
+    stems << QFileInfo(QString::fromStdString(runs.at(group.front())->report_path)).completeBaseName();
+  const bool namedByFile = groups.size() > 1 && QSet<QString>(stems.begin(), stems.end()).size() == stems.size();
   QStringList labels;
-  for (const auto& group : groups) {
+  for (int g = 0; g < groups.size(); ++g) {
+    const auto& group = groups.at(g);
     const auto& first = *runs.at(group.front());
+    if (namedByFile) {
+      QString label = stems.at(g);
+      if (group.size() == 1) {
+        label += QStringLiteral(" (seed %1)").arg(first.overview.run.seed);
+      } else {
+        label += QStringLiteral(" (%1 seeds)").arg(group.size());
+      }
+      labels << label;
+      continue;
+    }
     if (group.size() == 1 && varying.empty()) {
       labels << QString::fromStdString(first.label());
       continue;
@@ -139,6 +157,8 @@ QStringList CompareView::columnLabels(const QList<std::shared_ptr<const leptonsi
       settings << QStringLiteral("%1=%2").arg(name, it == parameters.end() ? QStringLiteral("(unset)")
                                                                           : QString::fromStdString(it->second));
     }
+    // At most three settings, so that headers and legends stay readable.
+    if (settings.size() > 3) settings = settings.mid(0, 3) << QStringLiteral("…");
     if (!settings.isEmpty()) label += QStringLiteral(" ") + settings.join(QStringLiteral(", "));
     if (group.size() == 1) {
       label += QStringLiteral(" (seed %1)").arg(first.overview.run.seed);
@@ -178,6 +198,9 @@ void CompareView::setRuns(const QList<std::shared_ptr<const leptonsim::RunDatase
   }
   m_model->setTable(columns.empty() ? leptonsim::ComparisonTable{} : leptonsim::compare_columns(columns));
   m_table->resizeColumnsToContents();
+  // Long labels are elided in the header (the legend above shows them whole).
+  for (int column = 0; column < m_model->columnCount(); ++column)
+    m_table->setColumnWidth(column, std::min(m_table->columnWidth(column), 320));
 }
 
 bool CompareView::exportTableCsv(const QString& path) { return CsvExport::writeFile(*m_model, path); }
