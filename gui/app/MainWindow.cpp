@@ -34,7 +34,7 @@ namespace leptonsim::gui {
 
 namespace {
 
-constexpr int kRunRole = Qt::UserRole + 1;  // index into loaded_ of a list item
+constexpr int kRequestRole = Qt::UserRole + 1;  // key into loaded_ of a list item
 
 bool isScenarioFile(const QString& path) {
   const QString suffix = QFileInfo(path).suffix().toLower();
@@ -113,6 +113,7 @@ void MainWindow::createTabs() {
                                        : tr("Fix the scenario's problems first (%1)").arg(issues));
   });
   connect(dashboard_, &DashboardView::timeSelected, topology_, &TopologyView::setTime);
+  connect(topology_, &TopologyView::loaded, this, [this] { topologyPending_ = false; });
   connect(sweep_, &SweepView::runRequested, this,
           [this](const QString& path, qint64 runId) { loadRun(path, runId, true); });
 }
@@ -124,16 +125,19 @@ void MainWindow::createActions() {
   QAction* save = file->addAction(tr("&Save scenario"), this, [this] {
     if (editor_->filePath().isEmpty()) {
       const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), QString(), tr("Scenarios (*.yaml *.yml)"));
-      if (!path.isEmpty()) editor_->saveAs(path);
-    } else {
-      editor_->save();
+      if (!path.isEmpty() && !editor_->saveAs(path))
+        QMessageBox::warning(this, tr("Save scenario"), tr("Cannot save %1:\n%2").arg(path, editor_->lastError()));
+    } else if (!editor_->save()) {
+      QMessageBox::warning(this, tr("Save scenario"),
+                           tr("Cannot save %1:\n%2").arg(editor_->filePath(), editor_->lastError()));
     }
   });
   save->setShortcut(QKeySequence::Save);
   file->addAction(tr("Save scenario &as..."), this, [this] {
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Save scenario as"), editor_->filePath(), tr("Scenarios (*.yaml *.yml)"));
-    if (!path.isEmpty()) editor_->saveAs(path);
+    if (!path.isEmpty() && !editor_->saveAs(path))
+      QMessageBox::warning(this, tr("Save scenario"), tr("Cannot save %1:\n%2").arg(path, editor_->lastError()));
   });
   file->addSeparator();
   QAction* openReport = file->addAction(tr("Open &report or sweep..."), this, &MainWindow::openReportDialog);
@@ -185,12 +189,14 @@ void MainWindow::createLoadedRunsDock() {
   dock->setWidget(panel);
   addDockWidget(Qt::LeftDockWidgetArea, dock);
   connect(loadedList_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-    const int index = item->data(kRunRole).toInt();
-    if (index >= 0 && index < loaded_.size()) {
-      showRunInDashboard(loaded_[index]);
-      if (tabs_->currentWidget() != topology_) showTab(Tab::dashboard);
+    const auto run = loaded_.value(item->data(kRequestRole).toULongLong());
+    if (run) {
+      showRunInDashboard(run);
+      if (tabs_->currentWidget() != topology_ && tabs_->currentWidget() != compare_) showTab(Tab::dashboard);
     }
   });
+  // itemChanged also fires for text and font changes: updateCompareSelection
+  // rebuilds the compare view only when the set of ticked runs changed.
   connect(loadedList_, &QListWidget::itemChanged, this, [this] { updateCompareSelection(); });
 }
 
@@ -203,7 +209,7 @@ bool MainWindow::openPath(const QString& path) {
 bool MainWindow::openScenario(const QString& path) {
   if (!confirmDiscardScenario()) return false;
   if (!editor_->openFile(path)) {
-    QMessageBox::warning(this, tr("Open scenario"), tr("Cannot read %1").arg(path));
+    QMessageBox::warning(this, tr("Open scenario"), editor_->lastError());
     return false;
   }
   showTab(Tab::scenario);
@@ -216,9 +222,12 @@ void MainWindow::openReport(const QString& path) {
 }
 
 void MainWindow::loadRun(const QString& path, qint64 runId, bool showWhenLoaded) {
-  // Already loaded: show it without reading the file again.
-  for (const auto& run : loaded_)
-    if (run->report_path == path.toStdString() && run->overview.run_id == runId) {
+  // Already loaded and the file unchanged since: show it without reading it again.
+  const QDateTime modified = QFileInfo(path).lastModified();
+  for (auto it = loaded_.cbegin(); it != loaded_.cend(); ++it)
+    if (it.value()->report_path == path.toStdString() && it.value()->overview.run_id == runId &&
+        loadedFileTimes_.value(it.key()) == modified) {
+      const auto& run = it.value();
       if (showWhenLoaded) {
         showRunInDashboard(run);
         showTab(Tab::dashboard);
@@ -226,6 +235,7 @@ void MainWindow::loadRun(const QString& path, qint64 runId, bool showWhenLoaded)
       return;
     }
   const quint64 request = loader_->loadRun(path, runId);
+  loadedFileTimes_.insert(request, modified);
   pendingLoads_.insert(request);
   if (showWhenLoaded) showWhenLoaded_.insert(request);
   updateStatus();
@@ -233,12 +243,8 @@ void MainWindow::loadRun(const QString& path, qint64 runId, bool showWhenLoaded)
 
 void MainWindow::runScenario(int seeds) {
   seedsSpin_->setValue(seeds);
-  // The CLI validates again; the editor's verdict only spares a failed run.
-  if (!editor_->isValid() && !editor_->issues().isEmpty()) {
-    QMessageBox::information(this, tr("Run"), tr("The scenario has problems; fix them first:\n\n%1")
-                                                  .arg(editor_->issues().mid(0, 10).join('\n')));
-    return;
-  }
+  // No check of the editor's verdict here: it may be for an older text. The
+  // CLI validates, and a run that fails shows its problems in the Runs tab.
   const QString text = editor_->text();
   const quint64 firstSeed = scenarioSeed(text);
   for (int i = 0; i < seeds; ++i) {
@@ -260,6 +266,13 @@ void MainWindow::onRunFinished(int runId, bool ok) {
   const RunJob* job = runManager()->job(runId);
   if (!ok || job == nullptr) {
     guiRuns_.remove(runId);
+    if (job != nullptr && job->status == RunJob::Status::failed) {
+      ++failedRuns_;
+      runsPanel_->selectRun(runId);
+      const QString why = job->issues.isEmpty() ? job->stderrTail.section('\n', -1) : job->issues.front();
+      statusBar()->showMessage(tr("Run %1 failed: %2").arg(job->label, why), 15000);
+      updateStatus();
+    }
     return;
   }
   // The newest run that finishes goes to the dashboard; all are loaded.
@@ -282,6 +295,7 @@ void MainWindow::onOverviewLoaded(quint64 requestId, std::shared_ptr<const Repor
     loadRun(path, overview->runs.front().run_id, false);
     showTab(Tab::sweep);
   } else {
+    sweep_->setReport(overview);  // explains that one run is not a sweep
     loadRun(path, overview->runs.front().run_id, true);
   }
   updateStatus();
@@ -289,11 +303,17 @@ void MainWindow::onOverviewLoaded(quint64 requestId, std::shared_ptr<const Repor
 
 void MainWindow::onRunLoaded(quint64 requestId, std::shared_ptr<const RunDataset> run) {
   pendingLoads_.remove(requestId);
-  const bool show = showWhenLoaded_.remove(requestId) || loaded_.isEmpty();
-  addLoadedRun(run);
-  if (show) {
+  const bool asked = showWhenLoaded_.remove(requestId);
+  const bool first = loaded_.isEmpty();
+  addLoadedRun(requestId, run);
+  // A report the user opened is shown at once. A run started here is shown when
+  // it is the last of its batch, and the tab only changes when the user is
+  // watching the runs (not while editing, comparing or exploring).
+  const bool batchDone = guiRuns_.isEmpty();
+  if (asked || first || batchDone) {
     showRunInDashboard(run);
-    if (tabs_->currentWidget() != sweep_) showTab(Tab::dashboard);
+    QWidget* current = tabs_->currentWidget();
+    if (asked ? current != sweep_ : (current == runsPanel_ || first)) showTab(Tab::dashboard);
   }
   updateStatus();
   Q_EMIT runLoaded(run);
@@ -309,25 +329,54 @@ void MainWindow::onLoadFailed(quint64 requestId, const QString& path, const QStr
   if (isVisible()) QMessageBox::warning(this, tr("Open report"), text);
 }
 
-void MainWindow::addLoadedRun(std::shared_ptr<const RunDataset> run) {
-  loaded_.append(run);
+QListWidgetItem* MainWindow::itemForRequest(quint64 requestId) const {
+  for (int row = 0; row < loadedList_->count(); ++row)
+    if (loadedList_->item(row)->data(kRequestRole).toULongLong() == requestId) return loadedList_->item(row);
+  return nullptr;
+}
+
+void MainWindow::addLoadedRun(quint64 requestId, std::shared_ptr<const RunDataset> run) {
+  QSignalBlocker block(loadedList_);
+  // A re-read of a changed report replaces the old entry (keeping its tick).
+  Qt::CheckState checked = Qt::Unchecked;
+  for (auto it = loaded_.begin(); it != loaded_.end(); ++it)
+    if (it.value()->report_path == run->report_path && it.value()->overview.run_id == run->overview.run_id) {
+      if (QListWidgetItem* old = itemForRequest(it.key())) {
+        checked = old->checkState();
+        delete old;
+      }
+      loadedFileTimes_.remove(it.key());
+      loaded_.erase(it);
+      break;
+    }
+  loaded_.insert(requestId, run);
   const QString label = QString::fromStdString(run->label());
   // Two runs of one scenario and seed differ only by their file.
   const QString file = QFileInfo(QString::fromStdString(run->report_path)).fileName();
-  auto* item = new QListWidgetItem(QStringLiteral("%1 · %2").arg(file, label), loadedList_);
-  item->setData(kRunRole, static_cast<int>(loaded_.size() - 1));
+  auto* item = new QListWidgetItem(QStringLiteral("%1 · %2").arg(label, file));
+  item->setData(kRequestRole, requestId);
   item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-  item->setCheckState(Qt::Unchecked);
+  item->setCheckState(checked);
   item->setToolTip(tr("%1\nrun %2 of %3").arg(label).arg(run->overview.run_id).arg(QString::fromStdString(run->report_path)));
+  // In request order (request ids grow).
+  int row = 0;
+  while (row < loadedList_->count() && loadedList_->item(row)->data(kRequestRole).toULongLong() < requestId) ++row;
+  loadedList_->insertItem(row, item);
+  if (checked == Qt::Checked) {
+    compared_.clear();  // the data changed: rebuild the compare view
+    updateCompareSelection();
+  }
 }
 
 void MainWindow::showRunInDashboard(const std::shared_ptr<const RunDataset>& run) {
   dashboard_->setRuns({run});
+  topologyPending_ = true;
   topology_->setRun(run);
+  QSignalBlocker block(loadedList_);
   for (int row = 0; row < loadedList_->count(); ++row) {
     QListWidgetItem* item = loadedList_->item(row);
     QFont font = item->font();
-    font.setBold(loaded_[item->data(kRunRole).toInt()] == run);
+    font.setBold(loaded_.value(item->data(kRequestRole).toULongLong()) == run);
     item->setFont(font);
   }
 }
@@ -344,8 +393,10 @@ void MainWindow::updateCompareSelection() {
   QList<std::shared_ptr<const RunDataset>> selected;
   for (int row = 0; row < loadedList_->count(); ++row) {
     QListWidgetItem* item = loadedList_->item(row);
-    if (item->checkState() == Qt::Checked) selected.append(loaded_[item->data(kRunRole).toInt()]);
+    if (item->checkState() == Qt::Checked) selected.append(loaded_.value(item->data(kRequestRole).toULongLong()));
   }
+  if (selected == compared_) return;
+  compared_ = selected;
   compare_->setRuns(selected);
 }
 
@@ -355,10 +406,12 @@ int MainWindow::pendingWork() const {
     const RunJob* job = runManager()->job(id);
     if (job->status == RunJob::Status::queued || job->status == RunJob::Status::running) ++active;
   }
-  return active + static_cast<int>(pendingLoads_.size());
+  // Views that build their content on worker threads count too.
+  const int building = (topologyPending_ ? 1 : 0) + (sweep_->report() && !sweep_->table() ? 1 : 0);
+  return active + static_cast<int>(pendingLoads_.size()) + building;
 }
 
-QList<std::shared_ptr<const RunDataset>> MainWindow::loadedRuns() const { return loaded_; }
+QList<std::shared_ptr<const RunDataset>> MainWindow::loadedRuns() const { return loaded_.values(); }
 
 void MainWindow::showTab(Tab tab) {
   QWidget* pages[] = {editor_, runsPanel_, dashboard_, compare_, sweep_, topology_};
@@ -380,6 +433,7 @@ void MainWindow::updateStatus() {
   QStringList parts;
   if (running + queued > 0) parts << tr("%1 running, %2 queued").arg(running).arg(queued);
   if (!pendingLoads_.isEmpty()) parts << tr("loading %1 report(s)").arg(pendingLoads_.size());
+  if (failedRuns_ > 0) parts << tr("%1 run(s) failed (see the Runs tab)").arg(failedRuns_);
   parts << tr("%1 run(s) loaded").arg(loaded_.size());
   statusLabel_->setText(parts.join(QStringLiteral(" · ")));
   runProgress_->setVisible(running > 0);

@@ -7,7 +7,9 @@
 // processes (RunManager) and reports load through AsyncReportLoader.
 #pragma once
 
+#include <QDateTime>
 #include <QHash>
+#include <QMap>
 #include <QList>
 #include <QMainWindow>
 #include <QSet>
@@ -83,7 +85,8 @@ class MainWindow : public QMainWindow {
   void createActions();
   void createTabs();
   void createLoadedRunsDock();
-  void addLoadedRun(std::shared_ptr<const RunDataset> run);
+  void addLoadedRun(quint64 requestId, std::shared_ptr<const RunDataset> run);
+  QListWidgetItem* itemForRequest(quint64 requestId) const;
   void showRunInDashboard(const std::shared_ptr<const RunDataset>& run);
   void updateCompareSelection();
   void updateStatus();
@@ -115,7 +118,13 @@ class MainWindow : public QMainWindow {
   QAction* cancelAllAction_ = nullptr;
   AsyncReportLoader* loader_ = nullptr;
 
-  QList<std::shared_ptr<const RunDataset>> loaded_;
+  // Loaded runs keyed by the id of the request that loaded them: the list shows
+  // them in the order they were asked for, whatever order the loads finish in.
+  QMap<quint64, std::shared_ptr<const RunDataset>> loaded_;
+  QHash<quint64, QDateTime> loadedFileTimes_;  // the report's modification time when it was read
+  QList<std::shared_ptr<const RunDataset>> compared_;  // what the compare view shows now
+  bool topologyPending_ = false;
+  int failedRuns_ = 0;
   QSet<quint64> pendingLoads_;          // request ids in flight
   QSet<quint64> showWhenLoaded_;        // request ids whose run goes to the dashboard when it arrives
   QSet<int> guiRuns_;                   // run ids started from this window and not yet loaded
