@@ -208,6 +208,7 @@ int InferenceService::count_in_state(ReplicaState state) const {
 void InferenceService::record_replica_counts(double now) {
   const int ready = count_in_state(ReplicaState::ready);
   ready_integral_.set(now, ready);
+  serving_integral_.set(now, ready + count_in_state(ReplicaState::draining));
   unplaced_integral_.set(now, cluster_.unplaced_requests(*this));
   max_ready_ = std::max(max_ready_, ready);
 }
@@ -257,6 +258,7 @@ void InferenceService::on_autoscaler_tick() {
   waiting_integral_.advance(now);
   in_system_integral_.advance(now);
   ready_integral_.advance(now);
+  serving_integral_.advance(now);
   for (Replica& replica : replicas_) replica.busy.advance(now);
   const double busy_area = busy_area_total();
   AutoscalerObservation observation;
@@ -264,8 +266,8 @@ void InferenceService::on_autoscaler_tick() {
   observation.desired_replicas = desired_;
   observation.ready_replicas = count_in_state(ReplicaState::ready);
   observation.starting_replicas = count_in_state(ReplicaState::starting) + cluster_.unplaced_requests(*this);
-  const double ready_area = ready_integral_.area() - ready_area_at_tick_;
-  observation.gpu_utilization = ready_area > 0 ? (busy_area - busy_area_at_tick_) / ready_area : 0.0;
+  const double serving_area = serving_integral_.area() - serving_area_at_tick_;
+  observation.gpu_utilization = serving_area > 0 ? (busy_area - busy_area_at_tick_) / serving_area : 0.0;
   observation.total_concurrency = period > 0 ? (in_system_integral_.area() - in_system_area_at_tick_) / period : 0.0;
   observation.concurrency = observation.total_concurrency / std::max(1, observation.ready_replicas);
   observation.request_rate = period > 0 ? tick_arrivals_ / period : 0.0;
@@ -278,6 +280,7 @@ void InferenceService::on_autoscaler_tick() {
   tick_arrivals_ = 0;
   busy_area_at_tick_ = busy_area;
   ready_area_at_tick_ = ready_integral_.area();
+  serving_area_at_tick_ = serving_integral_.area();
   in_system_area_at_tick_ = in_system_integral_.area();
   if (decision.desired_replicas != desired_) scale_to(decision.desired_replicas, now, decision.reason);
   schedule_at(now + autoscaler_->period(), [this] { on_autoscaler_tick(); });
@@ -560,10 +563,12 @@ void InferenceService::begin_measurement(double now) {
   waiting_integral_.advance(now);
   in_system_integral_.advance(now);
   ready_integral_.advance(now);
+  serving_integral_.advance(now);
   allocated_gpus_integral_.advance(now);
   waiting_at_window_start_ = waiting_integral_.area();
   in_system_at_window_start_ = in_system_integral_.area();
   ready_at_window_start_ = ready_integral_.area();
+  serving_at_window_start_ = serving_integral_.area();
   for (Replica& replica : replicas_) {
     replica.busy.advance(now);
     replica.busy_at_window_start = replica.busy.area();
@@ -577,6 +582,7 @@ void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
   waiting_integral_.advance(now);
   in_service_integral_.advance(now);
   ready_integral_.advance(now);
+  serving_integral_.advance(now);
   for (Replica& replica : replicas_) replica.busy.advance(now);
   const double busy_area = busy_area_total();
   auto put = [&](const char* name, double value) {
@@ -588,13 +594,13 @@ void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
       }
     series.push_back(TimeSeries{name, spec_.name, {now}, {value}});
   };
-  const double ready_area = ready_integral_.area() - ready_area_at_sample_;
   put("service.arrival_rate", interval_arrivals_ / interval);
   put("service.completion_rate", interval_completions_ / interval);
   put("service.drop_rate", interval_drops_ / interval);
   put("service.queue_length", (waiting_integral_.area() - waiting_area_at_sample_) / interval);
   put("service.in_service", (in_service_integral_.area() - in_service_area_at_sample_) / interval);
-  put("service.utilization", ready_area > 0 ? (busy_area - busy_area_at_sample_) / ready_area : 0.0);
+  const double serving_area = serving_integral_.area() - serving_area_at_sample_;
+  put("service.utilization", serving_area > 0 ? (busy_area - busy_area_at_sample_) / serving_area : 0.0);
   put("service.replicas_desired", desired_);
   put("service.replicas_starting", count_in_state(ReplicaState::starting));
   put("service.replicas_ready", count_in_state(ReplicaState::ready));
@@ -613,7 +619,7 @@ void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
   waiting_area_at_sample_ = waiting_integral_.area();
   in_service_area_at_sample_ = in_service_integral_.area();
   busy_area_at_sample_ = busy_area;
-  ready_area_at_sample_ = ready_integral_.area();
+  serving_area_at_sample_ = serving_integral_.area();
 }
 
 void InferenceService::stop(double now) {
@@ -621,6 +627,7 @@ void InferenceService::stop(double now) {
   in_system_integral_.advance(now);
   in_service_integral_.advance(now);
   ready_integral_.advance(now);
+  serving_integral_.advance(now);
   allocated_gpus_integral_.advance(now);
   unplaced_integral_.advance(now);
   for (Replica& replica : replicas_) {
@@ -706,7 +713,8 @@ void InferenceService::report(RunResult& result) const {
   put("latency_samples", static_cast<double>(latency_.count()), "1");
   put("queue_length_mean", (waiting_integral_.area() - waiting_at_window_start_) / window, "1");
   put("in_system_mean", (in_system_integral_.area() - in_system_at_window_start_) / window, "1");
-  put("utilization", ready_area > 0 ? (busy_area_total() - busy_at_window_start_) / ready_area : 0.0, "1");
+  const double serving_area = serving_integral_.area() - serving_at_window_start_;
+  put("utilization", serving_area > 0 ? (busy_area_total() - busy_at_window_start_) / serving_area : 0.0, "1");
   if (spec_.slo.latency_p99 > 0) {
     put("slo_latency_p99_target", spec_.slo.latency_p99, "s");
     put("slo_attainment", latency_.empty() ? nan : latency_.fraction_at_or_below(spec_.slo.latency_p99), "1");

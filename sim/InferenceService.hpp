@@ -173,6 +173,10 @@ private:
   LatencyHistogram latency_, wait_, cold_start_;
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;
   TimeIntegral ready_integral_, allocated_gpus_integral_, unplaced_integral_;
+  // Ready plus draining replicas: the replicas whose busy time counts in the
+  // utilisation (a draining replica still finishes its requests).
+  TimeIntegral serving_integral_;
+  double serving_area_at_tick_ = 0.0, serving_area_at_sample_ = 0.0, serving_at_window_start_ = 0.0;
   double waiting_at_window_start_ = 0.0, in_system_at_window_start_ = 0.0, ready_at_window_start_ = 0.0;
   double busy_at_window_start_ = 0.0;
   int max_ready_ = 0;
@@ -182,7 +186,6 @@ private:
   std::int64_t interval_arrivals_ = 0, interval_completions_ = 0, interval_drops_ = 0;
   LatencyHistogram interval_latency_;
   double waiting_area_at_sample_ = 0.0, in_service_area_at_sample_ = 0.0, busy_area_at_sample_ = 0.0;
-  double ready_area_at_sample_ = 0.0;
 
   // Per-autoscaler-period counters.
   double last_tick_time_ = 0.0;

@@ -175,7 +175,8 @@ class TestRunListModel : public QObject {
     manager.cancel(cancelled);
     const int running = manager.startRun(quickstart(QStringLiteral("200h"), QStringLiteral("long run")));
     const int queued = manager.startRun(quickstart(QStringLiteral("200h"), QStringLiteral("waiting")));
-    QTRY_VERIFY_WITH_TIMEOUT(manager.job(running)->fraction >= 0.02, kTimeoutMs);
+    // The first progress line (1 %); sanitizer builds are slow to get there.
+    QTRY_VERIFY_WITH_TIMEOUT(manager.job(running)->fraction > 0.0, 3 * kTimeoutMs);
     QVERIFY(cancelAll->isEnabled());
 
     // A finished run: Open report and double-click ask for its report.

@@ -73,7 +73,14 @@ class TestRunManager : public QObject {
     QVERIFY(job->wallSeconds > 0.0);
     QCOMPARE(job->processId, qint64(0));
     QVERIFY(job->issues.isEmpty());
-    QVERIFY2(job->stderrTail.isEmpty(), qPrintable(job->stderrTail));  // progress JSON is not kept
+    // Progress JSON is not kept. (A sanitizer build of the simulator warns about
+    // SimGrid's context switches on stderr: those lines are not the simulator's.)
+    QString ownLines;
+    for (const QString& line : job->stderrTail.split(QLatin1Char('\n'), Qt::SkipEmptyParts))
+      if (!line.startsWith(QStringLiteral("==")) && !line.contains(QStringLiteral("False positive error reports")) &&
+          !line.contains(QStringLiteral("google/sanitizers")))
+        ownLines += line;
+    QVERIFY2(ownLines.isEmpty(), qPrintable(job->stderrTail));
     QVERIFY(job->reportPath.startsWith(runsDirectory_->path()));
     QVERIFY(job->reportPath.endsWith(QStringLiteral("quickstart-%1.db").arg(id)));
     QVERIFY(changed.count() >= 2);  // at least running and finished
