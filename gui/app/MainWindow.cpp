@@ -477,21 +477,22 @@ void MainWindow::openReportDialog() {
 void MainWindow::exportCurrentChartsPng() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), QString(), tr("PNG images (*.png)"));
   if (path.isEmpty()) return;
-  const bool ok = tabs_->currentWidget() == compare_ ? compare_->dashboard()->exportPng(path) : dashboard_->exportPng(path);
-  if (!ok) QMessageBox::warning(this, tr("Export"), tr("Cannot write %1").arg(path));
+  QString error;
+  DashboardView* view = tabs_->currentWidget() == compare_ ? compare_->dashboard() : dashboard_;
+  if (!view->exportPng(path, 1200, &error)) QMessageBox::warning(this, tr("Export"), error);
 }
 
 void MainWindow::exportCurrentChartsPdf() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export charts"), QString(), tr("PDF documents (*.pdf)"));
   if (path.isEmpty()) return;
-  const bool ok = tabs_->currentWidget() == compare_ ? compare_->dashboard()->exportPdf(path) : dashboard_->exportPdf(path);
-  if (!ok) QMessageBox::warning(this, tr("Export"), tr("Cannot write %1").arg(path));
+  QString error;
+  DashboardView* view = tabs_->currentWidget() == compare_ ? compare_->dashboard() : dashboard_;
+  if (!view->exportPdf(path, 2, &error)) QMessageBox::warning(this, tr("Export"), error);
 }
 
 void MainWindow::exportCompareTableCsv() {
   const QString path = QFileDialog::getSaveFileName(this, tr("Export table"), QString(), tr("CSV files (*.csv)"));
-  if (!path.isEmpty() && !compare_->exportTableCsv(path))
-    QMessageBox::warning(this, tr("Export"), tr("Cannot write %1").arg(path));
+  if (!path.isEmpty()) compare_->exportTableCsvShowingErrors(path);
 }
 
 }  // namespace leptonsim::gui

@@ -1,5 +1,7 @@
 #include "charts/ChartGroup.hpp"
 
+#include "charts/TimeSeriesChart.hpp"
+
 namespace leptonsim::gui {
 
 ChartGroup::ChartGroup(QObject* parent) : QObject(parent) {}
@@ -41,7 +43,9 @@ void ChartGroup::onChartRangeChanged(QCustomPlot* source, const QCPRange& range)
     if (!chart || chart.data() == source) continue;
     if (chart->xAxis->range() == range) continue;
     chart->xAxis->setRange(range);
-    chart->replot(QCustomPlot::rpQueuedReplot);
+    // Charts out of view are redrawn when they are scrolled to.
+    if (auto* timeSeriesChart = qobject_cast<TimeSeriesChart*>(chart.data())) timeSeriesChart->requestReplot();
+    else chart->replot(QCustomPlot::rpQueuedReplot);
   }
   m_isPropagating = false;
   Q_EMIT timeRangeChanged(range);

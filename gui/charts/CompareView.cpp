@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -83,18 +84,19 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   connect(exportButton, &QPushButton::clicked, this, [this]() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison"), QStringLiteral("comparison.csv"),
                                                       tr("CSV file (*.csv)"));
-    if (!path.isEmpty()) exportTableCsv(path);
+    if (!path.isEmpty()) exportTableCsvShowingErrors(path);
   });
 }
 
 QList<QList<int>> CompareView::groupRunsIntoColumns(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs) {
+  // The GUI's "seeds: N" writes one report per seed: seeds of one configuration come from
+  // several files, so the file is not part of the key; the scenario name and the parameters are.
   QList<QList<int>> groups;
   QList<std::pair<std::string, std::map<std::string, std::string>>> keys;
   for (int i = 0; i < runs.size(); ++i) {
     const auto& run = *runs.at(i);
-    auto key = std::make_pair(run.report_path, parametersWithoutSeed(run));
-    // Runs without a file (built in memory) never merge: each is its own column.
-    const int found = run.report_path.empty() ? -1 : static_cast<int>(keys.indexOf(key));
+    auto key = std::make_pair(run.overview.run.scenario_name, parametersWithoutSeed(run));
+    const int found = static_cast<int>(keys.indexOf(key));
     if (found >= 0) {
       groups[found] << i;
     } else {
@@ -105,76 +107,105 @@ QList<QList<int>> CompareView::groupRunsIntoColumns(const QList<std::shared_ptr<
   return groups;
 }
 
+namespace {
+
+/// Parameter keys whose value differs between the columns (seed excluded).
+std::set<std::string> varyingParameters(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
+                                        const QList<QList<int>>& groups) {
+  std::set<std::string> varying;
+  if (groups.size() < 2) return varying;
+  std::set<std::string> keys;
+  for (const auto& group : groups)
+    for (const auto& [key, value] : parametersWithoutSeed(*runs.at(group.front()))) keys.insert(key);
+  for (const std::string& key : keys) {
+    std::set<std::string> values;
+    for (const auto& group : groups) {
+      const auto parameters = parametersWithoutSeed(*runs.at(group.front()));
+      const auto it = parameters.find(key);
+      values.insert(it == parameters.end() ? std::string("(unset)") : it->second);
+    }
+    if (values.size() > 1) varying.insert(key);
+  }
+  return varying;
+}
+
+QString parameterValue(const leptonsim::RunDataset& run, const std::string& key) {
+  const auto it = run.overview.parameters.find(key);
+  return it == run.overview.parameters.end() ? QStringLiteral("(unset)") : QString::fromStdString(it->second);
+}
+
+QString fileStem(const leptonsim::RunDataset& run) {
+  if (run.report_path.empty()) return QString::fromStdString(run.overview.run.scenario_name);
+  return QFileInfo(QString::fromStdString(run.report_path)).completeBaseName();
+}
+
+QString seedsSuffix(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs, const QList<int>& group) {
+  if (group.size() == 1) return QStringLiteral(" (seed %1)").arg(runs.at(group.front())->overview.run.seed);
+  return QStringLiteral(" (%1 seeds)").arg(group.size());
+}
+
+}  // namespace
+
 QStringList CompareView::columnLabels(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
                                       const QList<QList<int>>& groups) {
-  // Parameters whose value differs between columns say what each column is.
-  std::set<std::string> varying;
-  if (groups.size() > 1) {
-    std::set<std::string> keys;
-    for (const auto& group : groups)
-      for (const auto& [key, value] : parametersWithoutSeed(*runs.at(group.front()))) keys.insert(key);
-    for (const std::string& key : keys) {
-      std::set<std::string> values;
-      for (const auto& group : groups) {
-        const auto parameters = parametersWithoutSeed(*runs.at(group.front()));
-        const auto it = parameters.find(key);
-        values.insert(it == parameters.end() ? std::string("(unset)") : it->second);
-      }
-      if (values.size() > 1) varying.insert(key);
-    }
-  }
-  // Columns from different files are named after the files: users name their
-  // reports after what they tried (hpa.db, static-peak.db).
-  QStringList stems;
-  for (const auto& group : groups)
-    stems << QFileInfo(QString::fromStdString(runs.at(group.front())->report_path)).completeBaseName();
-  const bool namedByFile = groups.size() > 1 && QSet<QString>(stems.begin(), stems.end()).size() == stems.size();
+  const std::set<std::string> varying = varyingParameters(runs, groups);
   QStringList labels;
-  for (int g = 0; g < groups.size(); ++g) {
-    const auto& group = groups.at(g);
+  for (const auto& group : groups) {
     const auto& first = *runs.at(group.front());
-    if (namedByFile) {
-      QString label = stems.at(g);
-      if (group.size() == 1) {
-        label += QStringLiteral(" (seed %1)").arg(first.overview.run.seed);
-      } else {
-        label += QStringLiteral(" (%1 seeds)").arg(group.size());
+    QString label;
+    if (!varying.empty()) {
+      // What the columns differ in, briefly: at most three settings, keys cut to their last two parts.
+      QStringList settings;
+      for (const std::string& key : varying) {
+        if (settings.size() == 3) {
+          settings << QStringLiteral("…");
+          break;
+        }
+        settings << QStringLiteral("%1=%2").arg(QString::fromStdString(key).section(QLatin1Char('.'), -2),
+                                                parameterValue(first, key));
       }
-      labels << label;
-      continue;
-    }
-    if (group.size() == 1 && varying.empty()) {
-      labels << QString::fromStdString(first.label());
-      continue;
-    }
-    QString label = QString::fromStdString(first.overview.run.scenario_name);
-    QStringList settings;
-    const auto parameters = parametersWithoutSeed(first);
-    for (const std::string& key : varying) {
-      const auto it = parameters.find(key);
-      QString name = QString::fromStdString(key);
-      if (name.size() > 28) name = name.section(QLatin1Char('.'), -2);
-      settings << QStringLiteral("%1=%2").arg(name, it == parameters.end() ? QStringLiteral("(unset)")
-                                                                          : QString::fromStdString(it->second));
-    }
-    // At most three settings, so that headers and legends stay readable.
-    if (settings.size() > 3) settings = settings.mid(0, 3) << QStringLiteral("…");
-    if (!settings.isEmpty()) label += QStringLiteral(" ") + settings.join(QStringLiteral(", "));
-    if (group.size() == 1) {
-      label += QStringLiteral(" (seed %1)").arg(first.overview.run.seed);
+      label = settings.join(QStringLiteral(", "));
     } else {
-      QStringList seeds;
-      for (int index : group) seeds << QString::number(runs.at(index)->overview.run.seed);
-      label += QStringLiteral(" (%1 seeds: %2)").arg(group.size()).arg(seeds.join(QStringLiteral(", ")));
+      label = fileStem(first);
     }
-    labels << label;
+    labels << label + seedsSuffix(runs, group);
   }
-  // Still ambiguous (same scenario and parameters in two files): add the file names.
+  // Still ambiguous (same parameters, other scenario or file): add the scenario, then the file.
+  QStringList unique = labels;
   for (int i = 0; i < labels.size(); ++i)
-    if (labels.count(labels.at(i)) > 1)
-      labels[i] += QStringLiteral(" · ") +
-                   QFileInfo(QString::fromStdString(runs.at(groups.at(i).front())->report_path)).fileName();
-  return labels;
+    if (labels.count(labels.at(i)) > 1) {
+      const auto& first = *runs.at(groups.at(i).front());
+      unique[i] = QString::fromStdString(first.overview.run.scenario_name) + QStringLiteral(" · ") + labels.at(i);
+    }
+  for (int i = 0; i < unique.size(); ++i)
+    if (unique.count(unique.at(i)) > 1)
+      unique[i] += QStringLiteral(" · ") + QFileInfo(QString::fromStdString(runs.at(groups.at(i).front())->report_path)).fileName();
+  return unique;
+}
+
+QStringList CompareView::columnDescriptions(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
+                                            const QList<QList<int>>& groups) {
+  const std::set<std::string> varying = varyingParameters(runs, groups);
+  QStringList descriptions;
+  for (const auto& group : groups) {
+    const auto& first = *runs.at(group.front());
+    QStringList lines;
+    lines << tr("scenario: %1").arg(QString::fromStdString(first.overview.run.scenario_name));
+    for (const std::string& key : varying)
+      lines << QStringLiteral("%1 = %2").arg(QString::fromStdString(key), parameterValue(first, key));
+    QStringList seeds;
+    QStringList files;
+    for (int index : group) {
+      seeds << QString::number(runs.at(index)->overview.run.seed);
+      const QString file = QString::fromStdString(runs.at(index)->report_path);
+      if (!file.isEmpty() && !files.contains(file)) files << file;
+    }
+    lines << (group.size() == 1 ? tr("seed %1 (one run: no confidence interval)").arg(seeds.front())
+                                : tr("%1 seeds: %2").arg(group.size()).arg(seeds.join(QStringLiteral(", "))));
+    if (!files.isEmpty()) lines << (files.size() == 1 ? tr("file: %1") : tr("files: %1")).arg(files.join(QStringLiteral(", ")));
+    descriptions << lines.join(QLatin1Char('\n'));
+  }
+  return descriptions;
 }
 
 void CompareView::setRuns(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs) {
@@ -197,12 +228,22 @@ void CompareView::setRuns(const QList<std::shared_ptr<const leptonsim::RunDatase
     columns.push_back(std::move(column));
   }
   m_model->setTable(columns.empty() ? leptonsim::ComparisonTable{} : leptonsim::compare_columns(columns));
+  m_model->setColumnDescriptions(columnDescriptions(m_runs, groups));
   m_table->resizeColumnsToContents();
-  // Long labels are elided in the header (the legend above shows them whole).
+  // Long labels are elided in the header (its tooltip says everything).
   for (int column = 0; column < m_model->columnCount(); ++column)
     m_table->setColumnWidth(column, std::min(m_table->columnWidth(column), 320));
 }
 
-bool CompareView::exportTableCsv(const QString& path) { return CsvExport::writeFile(*m_model, path); }
+bool CompareView::exportTableCsv(const QString& path, QString* error) {
+  return CsvExport::writeFile(*m_model, path, error);
+}
+
+bool CompareView::exportTableCsvShowingErrors(const QString& path) {
+  QString error;
+  const bool ok = exportTableCsv(path, &error);
+  if (!ok) QMessageBox::warning(this, tr("Export failed"), error);
+  return ok;
+}
 
 }  // namespace leptonsim::gui

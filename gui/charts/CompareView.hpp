@@ -1,7 +1,8 @@
 // CompareView: several runs side by side. Their curves are overlaid in a
 // DashboardView and their summary metrics compared in a table, the first
-// column being the baseline. Runs of one report file whose parameters are
-// equal except `seed` form one column, with a confidence interval across seeds.
+// column being the baseline. Runs of one scenario whose parameters are equal
+// except `seed` form one column (whatever files they come from), with a
+// confidence interval across seeds.
 #pragma once
 
 #include <QList>
@@ -32,15 +33,21 @@ class CompareView : public QWidget {
   QLineEdit* filterEdit() const { return m_filter; }
 
   /// The comparison table as CSV (what the table shows, all metrics of the filter).
-  bool exportTableCsv(const QString& path);
+  bool exportTableCsv(const QString& path, QString* error = nullptr);
+  /// What "Export CSV…" does after the file dialog: a warning with the path and cause on failure.
+  bool exportTableCsvShowingErrors(const QString& path);
 
-  /// Indices of `runs` grouped into columns: same report file and same
-  /// parameters except "seed"; groups in order of their first run.
+  /// Indices of `runs` grouped into columns: same scenario name and same
+  /// parameters except "seed", from whatever file; groups in order of their first run.
   static QList<QList<int>> groupRunsIntoColumns(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs);
-  /// Column labels for those groups: the run label for one run; scenario,
-  /// the parameters that differ between columns and the seeds otherwise.
+  /// Short column labels (table header, legends): up to 3 parameters that differ
+  /// between columns ("chat.replicas=4"), else the file stem; then " (N seeds)" or " (seed S)".
   static QStringList columnLabels(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
                                   const QList<QList<int>>& groups);
+  /// The whole story of each column for its header tooltip: scenario, every varying
+  /// parameter with its full key, the seeds and the files.
+  static QStringList columnDescriptions(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
+                                        const QList<QList<int>>& groups);
 
  Q_SIGNALS:
   void timeSelected(double t);

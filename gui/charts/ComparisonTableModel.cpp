@@ -11,6 +11,7 @@ ComparisonTableModel::ComparisonTableModel(QObject* parent) : QAbstractTableMode
 void ComparisonTableModel::setTable(leptonsim::ComparisonTable table) {
   beginResetModel();
   m_table = std::move(table);
+  m_columnDescriptions.clear();  // they belong to the previous table
   applyFilter();
   endResetModel();
 }
@@ -121,12 +122,31 @@ QVariant ComparisonTableModel::data(const QModelIndex& index, int role) const {
           change += tr(" (not a significant difference)");
         }
         lines << change;
+        // Why it is (not) flagged: intervals when both sides have them, else the relative threshold.
+        const leptonsim::ComparisonCell& baseline = m_table.cells[metricIndex].front();
+        const QString threshold = formatNumber(m_table.relative_threshold * 100.0);
+        if (s.n >= 2 && baseline.statistics.n >= 2) {
+          lines << (cell->differs ? tr("flagged because the confidence intervals do not overlap")
+                                  : tr("not flagged: the confidence intervals overlap"));
+        } else {
+          const QString what = s.n < 2 && baseline.statistics.n < 2 ? tr("single runs") : tr("a single run");
+          lines << (cell->differs
+                        ? tr("%1: no confidence interval; flagged because the values differ by more than %2 %")
+                              .arg(what, threshold)
+                        : tr("%1: no confidence interval; not flagged because the values differ by %2 % or less")
+                              .arg(what, threshold));
+        }
       }
       return lines.join(QLatin1Char('\n'));
     }
     default:
       return {};
   }
+}
+
+void ComparisonTableModel::setColumnDescriptions(const QStringList& descriptions) {
+  m_columnDescriptions = descriptions;
+  if (columnCount() > kFirstRunColumn) Q_EMIT headerDataChanged(Qt::Horizontal, kFirstRunColumn, columnCount() - 1);
 }
 
 QVariant ComparisonTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
@@ -137,7 +157,12 @@ QVariant ComparisonTableModel::headerData(int section, Qt::Orientation orientati
   const int column = section - kFirstRunColumn;
   if (column < 0 || column >= static_cast<int>(m_table.columns.size())) return {};
   const QString label = QString::fromStdString(m_table.columns[static_cast<std::size_t>(column)]);
-  if (role == Qt::ToolTipRole) return column == 0 ? tr("%1 (baseline)").arg(label) : label;
+  if (role == Qt::ToolTipRole) {
+    QString text = column < m_columnDescriptions.size() && !m_columnDescriptions.at(column).isEmpty()
+                       ? label + QLatin1Char('\n') + m_columnDescriptions.at(column)
+                       : label;
+    return column == 0 ? tr("baseline: %1").arg(text) : text;
+  }
   return label;
 }
 

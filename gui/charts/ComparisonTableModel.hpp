@@ -35,6 +35,8 @@ class ComparisonTableModel : public QAbstractTableModel {
   explicit ComparisonTableModel(QObject* parent = nullptr);
 
   void setTable(leptonsim::ComparisonTable table);
+  /// Header tooltips of the run columns (one per table column); the label when absent.
+  void setColumnDescriptions(const QStringList& descriptions);
   const leptonsim::ComparisonTable& table() const { return m_table; }
 
   /// Shows only metrics whose name contains every word of `filter` (case-insensitive).
@@ -72,6 +74,7 @@ class ComparisonTableModel : public QAbstractTableModel {
 
   leptonsim::ComparisonTable m_table;
   QString m_filter;
+  QStringList m_columnDescriptions;
   QVector<int> m_visibleMetrics;  // indices into m_table.metrics
 };
 

@@ -1,6 +1,9 @@
 #include "charts/CsvExport.hpp"
 
 #include <QAbstractItemModel>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 #include <QStringList>
 
@@ -60,6 +63,28 @@ bool CsvExport::writeFile(const QAbstractItemModel& model, const QString& path, 
     return false;
   }
   return true;
+}
+
+QString CsvExport::writeFailureMessage(const QString& path) {
+  const QFileInfo info(path);
+  QString reason;
+  if (!info.absoluteDir().exists()) {
+    reason = QStringLiteral("the folder %1 does not exist").arg(info.absolutePath());
+  } else if (info.isDir()) {
+    reason = QStringLiteral("it is a folder");
+  } else {
+    // Append mode neither truncates an existing file nor keeps one we created.
+    const bool existed = info.exists();
+    QFile probe(path);
+    if (!probe.open(QIODevice::Append)) {
+      reason = probe.errorString();
+    } else {
+      probe.close();
+      if (!existed) QFile::remove(path);
+      reason = QStringLiteral("the file could not be written (unsupported type or disk full?)");
+    }
+  }
+  return QStringLiteral("cannot write %1: %2").arg(path, reason);
 }
 
 }  // namespace leptonsim::gui

@@ -22,6 +22,10 @@ class CsvExport {
   /// given, fills `error` with a message naming the file.
   static bool writeFile(const QAbstractItemModel& model, const QString& path, QString* error = nullptr,
                         int role = Qt::DisplayRole);
+
+  /// Why writing `path` failed, for writers that only say yes or no (images, PDF):
+  /// "cannot write <path>: the folder ... does not exist" or the file system's reason.
+  static QString writeFailureMessage(const QString& path);
 };
 
 }  // namespace leptonsim::gui

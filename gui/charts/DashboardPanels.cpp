@@ -44,9 +44,12 @@ QList<PanelDefinition> buildStandardPanels() {
   gpus.title = QStringLiteral("GPU allocation and utilisation");
   gpus.value_axis_label = QStringLiteral("GPUs");
   gpus.second_value_axis_label = QStringLiteral("busy (%)");
-  gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held by replicas", "GPUs", kBlue),
-                 curve("cluster.gpu_utilization", kCluster, kLine, "cluster GPUs busy", "%", kOrange, Qt::SolidLine,
-                       true, 100.0),
+  gpus.second_value_axis_is_percent = true;
+  // Busy GPUs as a count next to the GPUs held (fraction x GPUs in the cluster); the right axis is
+  // only the replicas' busy percentage.
+  PanelCurve busyGpus = curve("cluster.gpu_utilization", kCluster, kLine, "GPUs busy (cluster)", "GPUs", kOrange);
+  busyGpus.scale_metric = QStringLiteral("cluster.gpus_total");
+  gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held by replicas", "GPUs", kBlue), busyGpus,
                  curve("service.utilization", kEach, kLine, "replicas busy", "%", kGreen, Qt::SolidLine, true, 100.0)};
   gpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
   gpus.event_kinds = {QStringLiteral("gpu_failure"), QStringLiteral("node_failure"), QStringLiteral("repair")};
@@ -109,7 +112,7 @@ QList<PanelDefinition> buildStandardPanels() {
 
   PanelDefinition llm;
   llm.id = QStringLiteral("llm_tokens");
-  llm.title = QStringLiteral("LLM token latency");
+  llm.title = DashboardPanels::llmPanelTitle();
   llm.value_axis_label = QStringLiteral("time to first token (s)");
   llm.second_value_axis_label = QStringLiteral("time per output token (s)");
   llm.per_entity = true;
@@ -266,5 +269,7 @@ PanelDefinition DashboardPanels::panelForSeries(const QString& series) {
   panel.curves = {c};
   return panel;
 }
+
+QString DashboardPanels::llmPanelTitle() { return QStringLiteral("LLM token latency"); }
 
 }  // namespace leptonsim::gui

@@ -33,6 +33,9 @@ struct PanelCurve {
   Qt::PenStyle pen_style = Qt::SolidLine;
   bool use_right_axis = false;
   double value_scale = 1.0;       // stored value x scale = plotted value
+  /// Also multiplied by this summary metric of the run (a fraction of GPUs -> GPUs). Without
+  /// the metric the curve falls back to percent on the right axis.
+  QString scale_metric;
 };
 
 /// A horizontal line at a summary metric's value ("{entity}" is replaced by the panel's entity).
@@ -49,6 +52,7 @@ struct PanelDefinition {
   QString title;                      // "Latency"; per-entity panels add " — <entity>"
   QString value_axis_label;           // left axis, with unit
   QString second_value_axis_label;    // right axis (empty: none)
+  bool second_value_axis_is_percent = false;  // right axis pinned to 0-100 %
   bool per_entity = false;            // one panel per entity of its EachEntity curves
   QList<PanelCurve> curves;
   QList<PanelReferenceLine> reference_lines;
@@ -88,6 +92,8 @@ class DashboardPanels {
                                                                  const QString& entity);
   /// The reference line's metric name for an entity ("{entity}" replaced).
   static QString referenceMetric(const PanelReferenceLine& line, const QString& entity);
+  /// Title of the LLM token latency panel (its data may be summary-only).
+  static QString llmPanelTitle();
 };
 
 }  // namespace leptonsim::gui

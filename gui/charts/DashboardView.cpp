@@ -16,6 +16,8 @@
 #include <set>
 
 #include "charts/ChartGroup.hpp"
+#include "charts/CsvExport.hpp"
+#include "charts/DashboardHeadline.hpp"
 #include "charts/TimeSeriesChart.hpp"
 
 namespace leptonsim::gui {
@@ -76,8 +78,10 @@ DashboardView::DashboardView(QWidget* parent) : QWidget(parent), m_timeCursor(kN
 
   m_missingLabel = new QLabel(this);
   m_missingLabel->setContentsMargins(8, 0, 8, 0);
-  m_missingLabel->setStyleSheet(QStringLiteral("color: #777;"));
+  m_missingLabel->setStyleSheet(QStringLiteral("color: #999; font-size: 8pt;"));
   m_missingLabel->setWordWrap(true);
+  m_headline = new DashboardHeadline(this);
+  layout->addWidget(m_headline);
   layout->addWidget(m_missingLabel);
 
   m_scrollArea = new QScrollArea(this);
@@ -224,6 +228,8 @@ TimeSeriesChart* DashboardView::buildChart(const PanelInstance& panel) {
   chart->setTitle(panel.title);
   chart->setValueAxisLabel(definition.value_axis_label);
   if (!definition.second_value_axis_label.isEmpty()) chart->setSecondValueAxisLabel(definition.second_value_axis_label);
+  // 0-100 % with a little room so a curve at 100 % is not hidden under the frame.
+  if (definition.second_value_axis_is_percent) chart->setSecondValueAxisFixedRange(0.0, 104.0);
   const bool isOverlay = m_runs.size() > 1;
 
   // Overlays: colour = run, line style = curve; the style counts only curves present.
@@ -265,6 +271,17 @@ TimeSeriesChart* DashboardView::buildChart(const PanelInstance& panel) {
         options.use_right_axis = curveDefinition.use_right_axis;
         options.value_scale = curveDefinition.value_scale;
         options.unit = curveDefinition.unit;
+        if (!curveDefinition.scale_metric.isEmpty()) {
+          const std::optional<double> factor = run.summary_value(curveDefinition.scale_metric.toStdString());
+          if (factor && std::isfinite(*factor) && *factor > 0.0) {
+            options.value_scale *= *factor;
+          } else if (!definition.second_value_axis_label.isEmpty()) {
+            // Without the factor the fraction can only be shown as a percentage.
+            options.use_right_axis = true;
+            options.value_scale = 100.0;
+            options.unit = QStringLiteral("%");
+          }
+        }
         options.run_label = label;
         options.series = QString::fromStdString(series->series);
         options.entity = entity;
@@ -408,12 +425,42 @@ QString DashboardView::headerHtml() const {
   return parts.join(QStringLiteral(" &nbsp;&nbsp; "));
 }
 
+bool DashboardView::summaryHasTokenLatency() const {
+  for (const auto& run : m_runs)
+    for (const auto& [metric, value] : run->overview.summary)
+      if (metric.rfind("service.", 0) == 0 && metric.find(".ttft_") != std::string::npos) return true;
+  return false;
+}
+
+QStringList DashboardView::missingPanelTitles() const {
+  QStringList titles = m_plan.missing_titles;
+  if (summaryHasTokenLatency()) titles.removeAll(DashboardPanels::llmPanelTitle());
+  return titles;
+}
+
+QString DashboardView::missingPanelsText() const {
+  const int count = static_cast<int>(missingPanelTitles().size());
+  if (count == 0 || m_runs.isEmpty()) return {};
+  return count == 1 ? tr("1 more panel appears when a run has its data")
+                    : tr("%1 more panels appear when a run has their data").arg(count);
+}
+
+QString DashboardView::missingPanelsToolTip() const {
+  if (missingPanelsText().isEmpty()) return {};
+  QString text = tr("Panels without data in this report: %1.").arg(missingPanelTitles().join(QStringLiteral(", ")));
+  if (summaryHasTokenLatency() && m_plan.missing_titles.contains(DashboardPanels::llmPanelTitle()))
+    text += tr("\nTTFT and TPOT are summary-only in this report (see the numbers above the charts).");
+  return text;
+}
+
 void DashboardView::updateHeader() {
   m_runsLabel->setText(headerHtml());
-  m_missingLabel->setText(m_plan.missing_titles.isEmpty() || m_runs.isEmpty()
-                              ? QString()
-                              : tr("Not in this report: %1").arg(m_plan.missing_titles.join(QStringLiteral(", "))));
+  m_missingLabel->setText(missingPanelsText());
+  m_missingLabel->setToolTip(missingPanelsToolTip());
   m_missingLabel->setVisible(!m_missingLabel->text().isEmpty());
+  // Headline numbers for one run; overlays (the Compare tab) have them in their table instead.
+  if (m_runs.size() == 1) m_headline->setRuns(m_runs, {runLabel(0)}, {runColor(0)});
+  else m_headline->setRuns({}, {}, {});
   m_otherSeriesBox->clear();
   for (const QString& series : m_plan.other_series)
     if (!chart(series)) m_otherSeriesBox->addItem(series);
@@ -430,9 +477,9 @@ QImage DashboardView::renderImage(int width, int chartHeight) const {
   QTextDocument header;
   header.setDefaultFont(font());
   QString html = QStringLiteral("<div style='font-size:11pt'>%1</div>").arg(headerHtml());
-  if (m_missingLabel->isVisible() || (!m_plan.missing_titles.isEmpty() && !m_runs.isEmpty()))
-    html += QStringLiteral("<div style='color:#777; font-size:8pt'>%1</div>")
-                .arg(tr("Not in this report: %1").arg(m_plan.missing_titles.join(QStringLiteral(", "))).toHtmlEscaped());
+  if (!m_headline->html().isEmpty()) html += m_headline->html();
+  if (!missingPanelsText().isEmpty())
+    html += QStringLiteral("<div style='color:#999; font-size:8pt'>%1</div>").arg(missingPanelsText().toHtmlEscaped());
   header.setHtml(html);
   header.setTextWidth(width - 20);
   const int headerHeight = static_cast<int>(std::ceil(header.size().height())) + 12;
@@ -461,12 +508,17 @@ QImage DashboardView::renderImage(int width, int chartHeight) const {
   return image;
 }
 
-bool DashboardView::exportPng(const QString& path, int width) {
-  return renderImage(width).save(path, "PNG");
+bool DashboardView::exportPng(const QString& path, int width, QString* error) {
+  const bool ok = renderImage(width).save(path, "PNG");
+  if (!ok && error) *error = CsvExport::writeFailureMessage(path);
+  return ok;
 }
 
-bool DashboardView::exportPdf(const QString& path, int chartsPerPage) {
-  if (m_charts.isEmpty()) return false;
+bool DashboardView::exportPdf(const QString& path, int chartsPerPage, QString* error) {
+  if (m_charts.isEmpty()) {
+    if (error) *error = tr("nothing to export to %1: no charts").arg(path);
+    return false;
+  }
   chartsPerPage = std::max(1, chartsPerPage);
   QPdfWriter writer(path);
   writer.setCreator(QStringLiteral("leptonsim"));
@@ -475,7 +527,10 @@ bool DashboardView::exportPdf(const QString& path, int chartsPerPage) {
   writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Landscape, QMarginsF(10, 10, 10, 10),
                                    QPageLayout::Millimeter));
   QCPPainter painter;
-  if (!painter.begin(&writer)) return false;
+  if (!painter.begin(&writer)) {
+    if (error) *error = CsvExport::writeFailureMessage(path);
+    return false;
+  }
   painter.setMode(QCPPainter::pmVectorized);
   painter.setMode(QCPPainter::pmNoCaching);
   const QRect page = writer.pageLayout().paintRectPixels(writer.resolution());
@@ -488,7 +543,9 @@ bool DashboardView::exportPdf(const QString& path, int chartsPerPage) {
     painter.restore();
   }
   painter.end();
-  return QFileInfo(path).size() > 0;
+  const bool ok = QFileInfo(path).size() > 0;
+  if (!ok && error) *error = CsvExport::writeFailureMessage(path);
+  return ok;
 }
 
 }  // namespace leptonsim::gui

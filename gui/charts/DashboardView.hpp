@@ -23,6 +23,7 @@ class QVBoxLayout;
 namespace leptonsim::gui {
 
 class ChartGroup;
+class DashboardHeadline;
 class TimeSeriesChart;
 
 class DashboardView : public QWidget {
@@ -43,8 +44,14 @@ class DashboardView : public QWidget {
   int visiblePanelCount() const { return static_cast<int>(m_charts.size()); }
   /// The chart whose title is `title`, or nullptr.
   TimeSeriesChart* chart(const QString& title) const;
-  /// Titles of the standard panels without data in any loaded run.
-  QStringList missingPanelTitles() const { return m_plan.missing_titles; }
+  /// Titles of the standard panels without data in any loaded run (the LLM panel is
+  /// not missing when the summary has TTFT metrics: they are summary-only then).
+  QStringList missingPanelTitles() const;
+  /// The quiet "N more panels appear ..." line (its tooltip lists them); empty when none.
+  QString missingPanelsText() const;
+  QString missingPanelsToolTip() const;
+  /// The headline numbers of the run summaries above the charts.
+  DashboardHeadline* headline() const { return m_headline; }
   /// Series no panel covers (the choices of the "Other series" box).
   QStringList otherSeries() const { return m_plan.other_series; }
   /// Adds a panel with one curve per entity (and run) of `series`; kept across setRuns.
@@ -57,9 +64,10 @@ class DashboardView : public QWidget {
 
   /// The whole dashboard as one image: header, then every chart `chartHeight` high.
   QImage renderImage(int width = 1200, int chartHeight = 300) const;
-  bool exportPng(const QString& path, int width = 1200);
+  /// On failure false and, if given, `error` naming the file and the cause.
+  bool exportPng(const QString& path, int width = 1200, QString* error = nullptr);
   /// Vector PDF, A4 landscape, `chartsPerPage` charts stacked on each page.
-  bool exportPdf(const QString& path, int chartsPerPage = 2);
+  bool exportPdf(const QString& path, int chartsPerPage = 2, QString* error = nullptr);
 
   /// The colour of the i-th run (or colour group) in overlays, and of the i-th curve of a panel.
   static QColor paletteColor(int index);
@@ -81,6 +89,7 @@ class DashboardView : public QWidget {
   QList<int> colorGroups() const;  // distinct groups in order of first run
   QString groupLabel(int group) const;
   QString headerHtml() const;
+  bool summaryHasTokenLatency() const;
 
   QList<std::shared_ptr<const leptonsim::RunDataset>> m_runs;
   DashboardPlan m_plan;
@@ -93,6 +102,7 @@ class DashboardView : public QWidget {
 
   QLabel* m_runsLabel = nullptr;
   QLabel* m_missingLabel = nullptr;
+  DashboardHeadline* m_headline = nullptr;
   QComboBox* m_otherSeriesBox = nullptr;
   QPushButton* m_addSeriesButton = nullptr;
   QScrollArea* m_scrollArea = nullptr;

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMenu>
+#include <QMessageBox>
 #include <QStandardItemModel>
 #include <QToolTip>
 #include <QtConcurrent/QtConcurrent>
@@ -22,6 +23,7 @@ namespace leptonsim::gui {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kMostAntialiasedPoints = 2000;
 const QColor kTextColor(60, 60, 60);
 const QColor kGridColor(225, 225, 225);
 const QColor kAxisColor(150, 150, 150);
@@ -177,6 +179,19 @@ TimeSeriesChart::TimeSeriesChart(QWidget* parent) : QCustomPlot(parent) {
   });
   connect(this, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent*) { resetTimeRange(); });
 
+  // QCustomPlot also replots on its own (once after construction, queued): for a chart nobody can
+  // see, draw only the frame then, and the curves when it is next painted.
+  connect(this, &QCustomPlot::beforeReplot, this, [this]() {
+    if (!visibleRegion().isEmpty()) return;
+    m_curvesHiddenForReplot = true;
+    layer(QStringLiteral("main"))->setVisible(false);
+  });
+  connect(this, &QCustomPlot::afterReplot, this, [this]() {
+    if (!m_curvesHiddenForReplot) return;
+    m_curvesHiddenForReplot = false;
+    layer(QStringLiteral("main"))->setVisible(true);
+    m_replotWhenPainted = true;
+  });
   setContextMenuPolicy(Qt::CustomContextMenu);
   connect(this, &QWidget::customContextMenuRequested, this, &TimeSeriesChart::showContextMenu);
 
@@ -188,11 +203,42 @@ TimeSeriesChart::TimeSeriesChart(QWidget* parent) : QCustomPlot(parent) {
 
 TimeSeriesChart::~TimeSeriesChart() = default;
 
+void TimeSeriesChart::resizeEvent(QResizeEvent* event) {
+  Q_UNUSED(event)
+  // QCustomPlot redraws synchronously on every resize; a dashboard's column resizes each
+  // chart several times while it is laid out, so draw once when the layout has settled.
+  setViewport(rect());
+  requestReplot();
+}
+
+void TimeSeriesChart::requestReplot() {
+  // A dashboard of many services holds a hundred charts, most scrolled out of view or on a
+  // hidden tab: those are drawn when they are next painted, not now.
+  if (visibleRegion().isEmpty()) {
+    m_replotWhenPainted = true;
+    return;
+  }
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TimeSeriesChart::paintEvent(QPaintEvent* event) {
+  if (m_replotWhenPainted) {
+    m_replotWhenPainted = false;
+    replot(QCustomPlot::rpQueuedRefresh);  // into the buffers, which are painted just below
+  }
+  QCustomPlot::paintEvent(event);
+}
+
 void TimeSeriesChart::setTitle(const QString& title) { m_title->setText(title); }
 QString TimeSeriesChart::title() const { return m_title->text(); }
 void TimeSeriesChart::setValueAxisLabel(const QString& label) { yAxis->setLabel(label); }
 QString TimeSeriesChart::valueAxisLabel() const { return yAxis->label(); }
 QString TimeSeriesChart::secondValueAxisLabel() const { return yAxis2->visible() ? yAxis2->label() : QString(); }
+
+void TimeSeriesChart::setSecondValueAxisFixedRange(double lower, double upper) {
+  m_secondAxisFixedRange = QCPRange(lower, upper);
+  yAxis2->setRange(*m_secondAxisFixedRange);
+}
 
 void TimeSeriesChart::setSecondValueAxisLabel(const QString& label) {
   yAxis2->setLabel(label);
@@ -225,6 +271,8 @@ QCPGraph* TimeSeriesChart::addCurve(const leptonsim::TimeSeries& series, const C
     }
   }
   graph->data()->set(graphPoints(series, options.value_scale, record.gap_threshold, &record.gap_keys), true);
+  // Antialiased strokes of thousands of points cost most of the drawing time and show no difference.
+  graph->setAntialiased(graph->data()->size() <= kMostAntialiasedPoints);
   // A sample alone between two gaps draws no line: small dots keep it visible on sparse curves.
   if (!record.gap_keys.empty() && count <= 400 && options.style == CurveStyle::Line)
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 3.0));
@@ -335,7 +383,8 @@ void TimeSeriesChart::setCurvesInLegend(bool shown) {
 
 QMargins TimeSeriesChart::automaticPlotAreaMargins() {
   axisRect()->setAutoMargins(QCP::msAll);
-  replot(QCustomPlot::rpImmediateRefresh);  // lays out the axes for the current ranges
+  // Layout only (ticks, labels, margins): drawing every curve just to measure axes froze big reports.
+  updateLayout();
   return axisRect()->margins();
 }
 
@@ -346,7 +395,7 @@ void TimeSeriesChart::setPlotAreaMargins(int left, int right) {
   margins.setRight(right);
   axisRect()->setMargins(margins);
   m_legendRow->setMargins(QMargins(left, 0, 10, 4));
-  replot(QCustomPlot::rpQueuedReplot);
+  requestReplot();
 }
 
 void TimeSeriesChart::addEventMarkers(const std::vector<leptonsim::Event>& events, const QStringList& kinds,
@@ -491,13 +540,17 @@ void TimeSeriesChart::onTimeRangeChanged(const QCPRange& range) {
     m_cursorLine->point1->setCoords(m_timeCursor, 0.0);
     m_cursorLine->point2->setCoords(m_timeCursor, 1.0);
   }
-  replot(QCustomPlot::rpQueuedReplot);
+  requestReplot();
   m_reloadTimer.start();
 }
 
 void TimeSeriesChart::rescaleValueAxes() {
   const QCPRange visible = xAxis->range();
   for (QCPAxis* axis : {yAxis, yAxis2}) {
+    if (axis == yAxis2 && m_secondAxisFixedRange) {
+      axis->setRange(*m_secondAxisFixedRange);
+      continue;
+    }
     bool found = false;
     QCPRange range;
     auto include = [&](const QCPRange& part) {
@@ -654,7 +707,7 @@ void TimeSeriesChart::setTimeCursor(double t) {
     m_cursorLine->point1->setCoords(t, 0.0);
     m_cursorLine->point2->setCoords(t, 1.0);
   }
-  replot(QCustomPlot::rpQueuedReplot);
+  requestReplot();
 }
 
 void TimeSeriesChart::showContextMenu(const QPoint& position) {
@@ -675,31 +728,44 @@ void TimeSeriesChart::showContextMenu(const QPoint& position) {
   if (chosen == pngAction) {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), baseName + QStringLiteral(".png"),
                                                       tr("PNG image (*.png)"));
-    if (!path.isEmpty()) exportPng(path);
+    if (!path.isEmpty()) exportShowingErrors(ExportFormat::Png, path);
   } else if (chosen == pdfAction) {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), baseName + QStringLiteral(".pdf"),
                                                       tr("PDF document (*.pdf)"));
-    if (!path.isEmpty()) exportPdf(path);
+    if (!path.isEmpty()) exportShowingErrors(ExportFormat::Pdf, path);
   } else if (chosen == csvAction) {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export curves"), baseName + QStringLiteral(".csv"),
                                                       tr("CSV file (*.csv)"));
-    if (!path.isEmpty()) exportCsv(path);
+    if (!path.isEmpty()) exportShowingErrors(ExportFormat::Csv, path);
   }
 }
 
-bool TimeSeriesChart::exportPng(const QString& path, int width, int height) {
-  const int w = width > 0 ? width : std::max(this->width(), 900);
-  const int h = height > 0 ? height : std::max(this->height(), 320);
-  return savePng(path, w, h, 2.0);
+bool TimeSeriesChart::exportShowingErrors(ExportFormat format, const QString& path) {
+  QString error;
+  const bool ok = format == ExportFormat::Png   ? exportPng(path, 0, 0, &error)
+                  : format == ExportFormat::Pdf ? exportPdf(path, 0, 0, &error)
+                                                : exportCsv(path, &error);
+  if (!ok) QMessageBox::warning(this, tr("Export failed"), error);
+  return ok;
 }
 
-bool TimeSeriesChart::exportPdf(const QString& path, int width, int height) {
+bool TimeSeriesChart::exportPng(const QString& path, int width, int height, QString* error) {
   const int w = width > 0 ? width : std::max(this->width(), 900);
   const int h = height > 0 ? height : std::max(this->height(), 320);
-  return savePdf(path, w, h, QCP::epNoCosmetic, QStringLiteral("leptonsim"), title());
+  const bool ok = savePng(path, w, h, 2.0);
+  if (!ok && error) *error = CsvExport::writeFailureMessage(path);
+  return ok;
 }
 
-bool TimeSeriesChart::exportCsv(const QString& path) {
+bool TimeSeriesChart::exportPdf(const QString& path, int width, int height, QString* error) {
+  const int w = width > 0 ? width : std::max(this->width(), 900);
+  const int h = height > 0 ? height : std::max(this->height(), 320);
+  const bool ok = savePdf(path, w, h, QCP::epNoCosmetic, QStringLiteral("leptonsim"), title());
+  if (!ok && error) *error = CsvExport::writeFailureMessage(path);
+  return ok;
+}
+
+bool TimeSeriesChart::exportCsv(const QString& path, QString* error) {
   QStandardItemModel model;
   model.setHorizontalHeaderLabels({QStringLiteral("run"), QStringLiteral("series"), QStringLiteral("entity"),
                                    QStringLiteral("curve"), QStringLiteral("unit"), QStringLiteral("time_s"),
@@ -719,7 +785,7 @@ bool TimeSeriesChart::exportCsv(const QString& path) {
       model.appendRow(row);
     }
   }
-  return CsvExport::writeFile(model, path);
+  return CsvExport::writeFile(model, path, error);
 }
 
 void TimeSeriesChart::reloadVisibleRangeInFull() {
@@ -744,7 +810,8 @@ void TimeSeriesChart::reloadVisibleRangeInFull() {
       // Zoomed out again: the downsampled curve is detailed enough.
       if (curve.graph->data()->size() != curve.loaded->size()) {
         curve.graph->data()->set(*curve.loaded);
-        replot(QCustomPlot::rpQueuedReplot);
+        curve.graph->setAntialiased(curve.loaded->size() <= kMostAntialiasedPoints);
+        requestReplot();
       }
       continue;
     }
@@ -788,8 +855,9 @@ void TimeSeriesChart::applyReloadedRange(int curveIndex, double from, double to,
   }
   points.append(graphPoints(series, scale, threshold, &curve.gap_keys));
   curve.graph->data()->set(points, false);
+  curve.graph->setAntialiased(curve.graph->data()->size() <= kMostAntialiasedPoints);
   rescaleValueAxes();
-  replot(QCustomPlot::rpQueuedReplot);
+  requestReplot();
   Q_EMIT fullResolutionLoaded();
 }
 

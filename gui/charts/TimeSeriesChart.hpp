@@ -84,6 +84,9 @@ class TimeSeriesChart : public QCustomPlot {
   /// Right value axis label; shows the right axis.
   void setSecondValueAxisLabel(const QString& label);
   QString valueAxisLabel() const;
+  /// Pins the right value axis to [lower, upper] (percentages: 0-100) instead of fitting the curves.
+  void setSecondValueAxisFixedRange(double lower, double upper);
+  std::optional<QCPRange> secondValueAxisFixedRange() const { return m_secondAxisFixedRange; }
   QString secondValueAxisLabel() const;
 
   /// Adds a curve (its points after the value scale); returns its graph.
@@ -151,6 +154,9 @@ class TimeSeriesChart : public QCustomPlot {
   /// "1:02:03" (or "2 d 01:02:03"), negative times with a sign.
   static QString formatSimulatedTime(double seconds);
 
+  /// Redraws soon when the chart can be seen, else when it is next painted (scrolled into view).
+  void requestReplot();
+
   /// A thin vertical line at `t` (the time selected anywhere in the app); NaN hides it.
   void setTimeCursor(double t);
   double timeCursor() const { return m_timeCursor; }
@@ -159,16 +165,25 @@ class TimeSeriesChart : public QCustomPlot {
   void setFullResolutionBudget(std::size_t points) { m_fullResolutionBudget = points; }
   std::size_t fullResolutionBudget() const { return m_fullResolutionBudget; }
 
-  bool exportPng(const QString& path, int width = 0, int height = 0);
-  bool exportPdf(const QString& path, int width = 0, int height = 0);
+  /// Exports; on failure false and, if given, `error` naming the file and the cause.
+  bool exportPng(const QString& path, int width = 0, int height = 0, QString* error = nullptr);
+  bool exportPdf(const QString& path, int width = 0, int height = 0, QString* error = nullptr);
   /// One row per point: run, series, entity, curve, unit, time_s, value.
-  bool exportCsv(const QString& path);
+  bool exportCsv(const QString& path, QString* error = nullptr);
+  enum class ExportFormat { Png, Pdf, Csv };
+  /// What the right-click menu does after the file dialog: exports, and shows a
+  /// warning with the path and the cause when that fails.
+  bool exportShowingErrors(ExportFormat format, const QString& path);
 
  Q_SIGNALS:
   /// The user clicked (pressed and released without dragging) at time `t`.
   void timeClicked(double t);
   /// A zoomed range was re-read at full resolution and swapped in.
   void fullResolutionLoaded();
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+  void paintEvent(QPaintEvent* event) override;
 
  private:
   struct CurveRecord {
@@ -208,6 +223,9 @@ class TimeSeriesChart : public QCustomPlot {
   double m_warmupEnd = 0.0;
   double m_timeCursor = 0.0;
   QCPRange m_fullTimeRange{0.0, 1.0};
+  std::optional<QCPRange> m_secondAxisFixedRange;
+  bool m_replotWhenPainted = false;
+  bool m_curvesHiddenForReplot = false;
   QPoint m_pressPosition;
   bool m_pressed = false;
   QTimer m_reloadTimer;

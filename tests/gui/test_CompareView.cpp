@@ -3,6 +3,8 @@
 // confidence interval, CSV export.
 #include <QFile>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QTimer>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -78,7 +80,9 @@ class CompareViewTest : public QObject {
   void modelShowsMeansCiAndHighlights();
   void filterSelectsMetricsByWords();
   void seedsOfOnePointFormOneColumnWithCi();
-  void runsOfDifferentFilesStaySeparate();
+  void seedsFromDifferentFilesShareAColumn();
+  void singleRunsOfDifferentParametersStaySeparate();
+  void failedExportsShowAWarning();
   void exportsTheTableAsCsv();
 };
 
@@ -204,7 +208,7 @@ void CompareViewTest::seedsOfOnePointFormOneColumnWithCi() {
   QCOMPARE(groups, (QList<QList<int>>{{0, 1, 2}, {3, 4}}));
   const QStringList labels = CompareView::columnLabels(runs, groups);
   QVERIFY2(labels[0].contains(QStringLiteral("replicas=2")), qPrintable(labels[0]));
-  QVERIFY(labels[0].contains(QStringLiteral("3 seeds")));
+  QCOMPARE(labels[0], QStringLiteral("chat.replicas=2 (3 seeds)"));
   QVERIFY(labels[1].contains(QStringLiteral("replicas=4")));
 
   CompareView view;
@@ -241,7 +245,8 @@ void CompareViewTest::seedsOfOnePointFormOneColumnWithCi() {
   view.grab().save(QDir::temp().filePath(QStringLiteral("leptonsim-compare-view.png")));
 }
 
-void CompareViewTest::runsOfDifferentFilesStaySeparate() {
+void CompareViewTest::seedsFromDifferentFilesShareAColumn() {
+  // The GUI's "seeds: N" writes one file per seed: same scenario and parameters = one column.
   QTemporaryDir dir;
   const QString first = dir.filePath(QStringLiteral("a.db"));
   const QString second = dir.filePath(QStringLiteral("b.db"));
@@ -250,19 +255,101 @@ void CompareViewTest::runsOfDifferentFilesStaySeparate() {
   QList<std::shared_ptr<const RunDataset>> runs = {
       std::make_shared<const RunDataset>(load_run_dataset(first.toStdString(), 1)),
       std::make_shared<const RunDataset>(load_run_dataset(second.toStdString(), 1))};
-  const QList<QList<int>> groups = CompareView::groupRunsIntoColumns(runs);
-  QCOMPARE(groups.size(), 2);
-  const QStringList labels = CompareView::columnLabels(runs, groups);
-  QVERIFY(labels[0] != labels[1]);
+  QCOMPARE(CompareView::groupRunsIntoColumns(runs), (QList<QList<int>>{{0, 1}}));
+  QCOMPARE(CompareView::columnLabels(runs, {{0, 1}}), QStringList{QStringLiteral("a (2 seeds)")});
   CompareView view;
   view.setRuns(runs);
+  QCOMPARE(view.tableModel()->columnCount(), ComparisonTableModel::kFirstRunColumn + 1);
   const int latency = view.tableModel()->rowOfMetric(QStringLiteral("service.chat.latency_p99"));
-  QCOMPARE(view.tableModel()->data(view.tableModel()->index(latency, 3)).toString(), QStringLiteral("2.2"));
-  // Single runs: +10 % is beyond the 1 % threshold, and worse for latency.
-  QCOMPARE(view.tableModel()->data(view.tableModel()->index(latency, 3), Qt::BackgroundRole).value<QColor>(),
+  QVERIFY(view.tableModel()->data(view.tableModel()->index(latency, 2)).toString().endsWith(QStringLiteral("(n=2)")));
+  // The header tooltip names both files and both seeds.
+  const QString tip = view.tableModel()->headerData(2, Qt::Horizontal, Qt::ToolTipRole).toString();
+  QVERIFY2(tip.contains(first) && tip.contains(second) && tip.contains(QStringLiteral("2 seeds: 1, 2")), qPrintable(tip));
+
+  // Another scenario name with the same parameters is another column.
+  RunResult other = makeResult(3, 2, 2.4);
+  other.run.scenario_name = "other";
+  const QString third = dir.filePath(QStringLiteral("c.db"));
+  write_report(third.toStdString(), {other});
+  runs << std::make_shared<const RunDataset>(load_run_dataset(third.toStdString(), 1));
+  QCOMPARE(CompareView::groupRunsIntoColumns(runs), (QList<QList<int>>{{0, 1}, {2}}));
+}
+
+void CompareViewTest::singleRunsOfDifferentParametersStaySeparate() {
+  QTemporaryDir dir;
+  const QString first = dir.filePath(QStringLiteral("a.db"));
+  const QString second = dir.filePath(QStringLiteral("b.db"));
+  write_report(first.toStdString(), {makeResult(1, 2, 2.0)});
+  write_report(second.toStdString(), {makeResult(2, 4, 2.2)});
+  QList<std::shared_ptr<const RunDataset>> runs = {
+      std::make_shared<const RunDataset>(load_run_dataset(first.toStdString(), 1)),
+      std::make_shared<const RunDataset>(load_run_dataset(second.toStdString(), 1))};
+  const QList<QList<int>> groups = CompareView::groupRunsIntoColumns(runs);
+  QCOMPARE(groups.size(), 2);
+  QCOMPARE(CompareView::columnLabels(runs, groups),
+           (QStringList{QStringLiteral("chat.replicas=2 (seed 1)"), QStringLiteral("chat.replicas=4 (seed 2)")}));
+  CompareView view;
+  view.setRuns(runs);
+  ComparisonTableModel* model = view.tableModel();
+  const int latency = model->rowOfMetric(QStringLiteral("service.chat.latency_p99"));
+  QCOMPARE(model->data(model->index(latency, 3)).toString(), QStringLiteral("2.2"));
+  // Single runs: +10 % is beyond the 1 % threshold, and worse for latency; the tooltip says why.
+  QCOMPARE(model->data(model->index(latency, 3), Qt::BackgroundRole).value<QColor>(),
            ComparisonTableModel::qualityColor(ChangeQuality::Worse));
+  const QString tip = model->data(model->index(latency, 3), Qt::ToolTipRole).toString();
+  QVERIFY2(tip.contains(QStringLiteral("single runs: no confidence interval; flagged because the values differ by more than 1 %")),
+           qPrintable(tip));
+  // Header tooltips: the label, the full parameter key and the file.
+  const QString header = model->headerData(3, Qt::Horizontal, Qt::ToolTipRole).toString();
+  QVERIFY2(header.contains(QStringLiteral("services.chat.replicas = 4")) && header.contains(second), qPrintable(header));
+  QVERIFY(model->headerData(2, Qt::Horizontal, Qt::ToolTipRole).toString().startsWith(QStringLiteral("baseline")));
+  // The legend uses the short labels.
+  QCOMPARE(view.dashboard()->chart(QStringLiteral("Latency — chat"))->curveCount(), 2);
   view.setRuns({});
   QCOMPARE(view.tableModel()->rowCount(), 0);
+}
+
+void CompareViewTest::failedExportsShowAWarning() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath(QStringLiteral("cmp.db"));
+  write_report(path.toStdString(), {makeResult(1, 2, 2.0), makeResult(1, 4, 1.0)});
+  QList<std::shared_ptr<const RunDataset>> runs;
+  for (std::int64_t id = 1; id <= 2; ++id)
+    runs << std::make_shared<const RunDataset>(load_run_dataset(path.toStdString(), id));
+  CompareView view;
+  view.setRuns(runs);
+  const QString badPath = dir.filePath(QStringLiteral("no-such-folder/table.csv"));
+  QString error;
+  QVERIFY(!view.exportTableCsv(badPath, &error));
+  QVERIFY2(error.contains(badPath), qPrintable(error));
+
+  // The interactive export shows a warning with the path and the cause.
+  auto closeWarning = [](QString* text) {
+    QTimer::singleShot(50, [text]() {
+      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        *text = box->text();
+        box->accept();
+      }
+    });
+  };
+  QString shown;
+  closeWarning(&shown);
+  QVERIFY(!view.exportTableCsvShowingErrors(badPath));
+  QVERIFY2(shown.contains(badPath), qPrintable(shown));
+
+  TimeSeriesChart* chart = view.dashboard()->chart(QStringLiteral("Latency — chat"));
+  QVERIFY(chart);
+  for (auto format : {TimeSeriesChart::ExportFormat::Png, TimeSeriesChart::ExportFormat::Pdf,
+                      TimeSeriesChart::ExportFormat::Csv}) {
+    shown.clear();
+    closeWarning(&shown);
+    QVERIFY(!chart->exportShowingErrors(format, dir.filePath(QStringLiteral("no-such-folder/chart"))));
+    QVERIFY2(shown.contains(QStringLiteral("no-such-folder/chart")), qPrintable(shown));
+  }
+  QVERIFY(shown.contains(QStringLiteral("does not exist")) || shown.contains(QStringLiteral("No such file")));
+  // A good path: no warning, a file.
+  QVERIFY(chart->exportShowingErrors(TimeSeriesChart::ExportFormat::Png, dir.filePath(QStringLiteral("chart.png"))));
+  QVERIFY(QFile::exists(dir.filePath(QStringLiteral("chart.png"))));
 }
 
 void CompareViewTest::exportsTheTableAsCsv() {
@@ -280,7 +367,7 @@ void CompareViewTest::exportsTheTableAsCsv() {
   QVERIFY(file.open(QIODevice::ReadOnly));
   const QStringList lines = QString::fromUtf8(file.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
   QCOMPARE(lines.size(), 1 + view.tableModel()->rowCount());
-  QVERIFY2(lines[0].startsWith(QStringLiteral("metric,unit,\"cmp services.chat.replicas=2 (2 seeds: 1, 2)\"")),
+  QVERIFY2(lines[0].startsWith(QStringLiteral("metric,unit,chat.replicas=2 (2 seeds),chat.replicas=4 (seed 1)")),
            qPrintable(lines[0]));
   bool foundLatency = false;
   for (const QString& line : lines)

@@ -13,6 +13,7 @@
 #include "ReportDataset.hpp"
 #include "SqliteReport.hpp"
 #include "charts/ChartGroup.hpp"
+#include "charts/DashboardHeadline.hpp"
 #include "charts/DashboardPanels.hpp"
 #include "charts/DashboardView.hpp"
 #include "charts/TimeSeriesChart.hpp"
@@ -136,6 +137,11 @@ class DashboardViewTest : public QObject {
   void clickSelectsTime();
   void rendersRealReportsWithoutBeingShown();
   void reloadsZoomedRangeAtFullResolution();
+  void marginsAreMeasuredWithoutDrawing();
+  void headlineShowsTheSummaryNumbers();
+  void headlineJudgesTheSloWithoutVerdict();
+  void missingPanelsLineIsQuietAndKnowsSummaryOnlyTokenLatency();
+  void gpuPanelCountsBusyGpusOnTheLeftAxis();
 };
 
 void DashboardViewTest::panelsAreShownOnlyWithData() {
@@ -637,6 +643,152 @@ void DashboardViewTest::reloadsZoomedRangeAtFullResolution() {
   // Back to the whole run: the downsampled curve again.
   chart->resetTimeRange();
   QTRY_COMPARE_WITH_TIMEOUT(chart->curvePointCount(0), loaded, 5000);
+}
+
+void DashboardViewTest::marginsAreMeasuredWithoutDrawing() {
+  // Measuring axis margins used to draw every curve (seconds on big reports): layout only now.
+  TimeSeriesChart chart;
+  chart.setValueAxisLabel(QStringLiteral("requests/s"));
+  chart.addCurve(makeSeries("service.arrival_rate", "chat", 5000, 1.0, [](int i) { return 1000.0 + i % 13; }), {});
+  chart.finishSetup();
+  QSignalSpy replots(&chart, &QCustomPlot::afterReplot);
+  const QMargins margins = chart.automaticPlotAreaMargins();
+  QCOMPARE(replots.count(), 0);
+  QVERIFY2(margins.left() > 30, qPrintable(QString::number(margins.left())));  // "1000" and the axis label
+  QVERIFY(margins.bottom() > 20);
+  // Curves with thousands of points are drawn without antialiasing (most of the drawing time).
+  QVERIFY(!chart.curveGraph(0)->antialiased());
+  // Resizes do not draw synchronously either: one queued replot.
+  chart.resize(800, 300);
+  chart.resize(820, 310);
+  QCOMPARE(replots.count(), 0);
+  QTRY_VERIFY(replots.count() >= 1);
+}
+
+void DashboardViewTest::headlineShowsTheSummaryNumbers() {
+  const std::map<std::string, double> summary{
+      {"service.chat.latency_p99", 0.41234},        {"service.chat.slo_latency_p99_target", 0.5},
+      {"service.chat.slo_met", 1.0},                {"service.chat.slo_attainment", 0.9996},
+      {"service.chat.throughput", 12.345},          {"service.chat.drop_fraction", 0.0004},
+      {"service.chat.ttft_p99", 0.25},              {"service.chat.tpot_p99", 0.031},
+      {"service.embed.latency_p99", 2.5},           {"service.embed.slo_latency_p99_target", 1.0},
+      {"service.embed.slo_met", 0.0},               {"cost.total", 1234.5},
+      {"cluster.gpu_utilization_mean", 0.4321},     {"service.chat.requests_completed", 100.0}};
+  auto run = makeRun(1, 42, serviceSeries("chat"), {}, summary);
+  DashboardView view;
+  view.setRuns({run});
+  const DashboardHeadline* headline = view.headline();
+  QVERIFY(!headline->html().isEmpty());
+  // Every number is the summary's own value, and says so in its text.
+  struct Expected {
+    const char* metric;
+    const char* text;
+  };
+  const Expected expected[] = {{"service.chat.latency_p99", "412 ms"},
+                               {"service.chat.slo_latency_p99_target", "500 ms"},
+                               {"service.chat.slo_met", "met"},
+                               {"service.chat.slo_attainment", "99.96 %"},
+                               {"service.chat.throughput", "12.3 req/s"},
+                               {"service.chat.drop_fraction", "0.04 %"},
+                               {"service.chat.ttft_p99", "250 ms"},
+                               {"service.chat.tpot_p99", "31 ms"},
+                               {"service.embed.latency_p99", "2.5 s"},
+                               {"service.embed.slo_latency_p99_target", "1 s"},
+                               {"service.embed.slo_met", "not met"},
+                               {"cost.total", "$1,234.50"},
+                               {"cluster.gpu_utilization_mean", "43.2 %"}};
+  for (const Expected& e : expected) {
+    const HeadlineNumber* number = headline->number(QString::fromLatin1(e.metric));
+    QVERIFY2(number, e.metric);
+    QCOMPARE(number->value, summary.at(e.metric));
+    QCOMPARE(number->text, QString::fromUtf8(e.text));
+    QVERIFY2(headline->html().contains(QString(number->text).toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;"))),
+             e.metric);
+  }
+  QCOMPARE(headline->number(QStringLiteral("service.chat.slo_met"))->scope, QStringLiteral("chat"));
+  // Metrics that are not headlines stay in the table of the Compare tab.
+  QVERIFY(!headline->number(QStringLiteral("service.chat.requests_completed")));
+  QVERIFY(headline->toolTip().contains(QStringLiteral("service.chat.latency_p99 = 0.41234 s")));
+  // Drawn into dashboard images too.
+  QVERIFY(inkPixels(view.renderImage(1200, 300), QRect(0, 0, 1200, 60)) > 200);
+
+  DashboardView empty;
+  empty.setRuns({makeRun(1, 42, serviceSeries("chat"))});
+  QVERIFY(empty.headline()->numbers().isEmpty());
+  QVERIFY(empty.headline()->isHidden());
+}
+
+void DashboardViewTest::headlineJudgesTheSloWithoutVerdict() {
+  auto run = makeRun(1, 1, serviceSeries("chat"), {},
+                     {{"service.chat.latency_p99", 0.7}, {"service.chat.slo_latency_p99_target", 0.5}});
+  DashboardHeadline headline;
+  headline.setRuns({run}, {QStringLiteral("run")}, {Qt::blue});
+  QCOMPARE(headline.numbers().size(), 3);
+  QCOMPARE(headline.numbers().at(2).text, QStringLiteral("not met"));
+  QCOMPARE(DashboardHeadline::formatPercent(1.0), QStringLiteral("100.0 %"));
+  QCOMPARE(DashboardHeadline::formatPercent(0.0), QStringLiteral("0.0 %"));
+  QCOMPARE(DashboardHeadline::formatValue(0.0123, QStringLiteral("s")), QStringLiteral("12.3 ms"));
+  QCOMPARE(DashboardHeadline::formatValue(kNaN, QStringLiteral("s")), QStringLiteral("–"));
+}
+
+void DashboardViewTest::missingPanelsLineIsQuietAndKnowsSummaryOnlyTokenLatency() {
+  const QString llm = DashboardPanels::llmPanelTitle();
+  DashboardView view;
+  view.setRuns({makeRun(1, 42, serviceSeries("chat"))});
+  QVERIFY(view.missingPanelTitles().contains(llm));
+  const int count = static_cast<int>(view.missingPanelTitles().size());
+  QCOMPARE(view.missingPanelsText(), QStringLiteral("%1 more panels appear when a run has their data").arg(count));
+  QVERIFY(!view.missingPanelsText().contains(QStringLiteral("Jobs")));
+  QVERIFY(view.missingPanelsToolTip().contains(QStringLiteral("Jobs")));
+  QVERIFY(view.missingPanelsToolTip().contains(llm));
+
+  // An LLM run with TTFT/TPOT in its summary but no such series: the panel is not "missing".
+  view.setRuns({makeRun(1, 42, serviceSeries("chat"), {},
+                        {{"service.chat.ttft_p99", 0.2}, {"service.chat.tpot_p99", 0.03}})});
+  QVERIFY(!view.missingPanelTitles().contains(llm));
+  QCOMPARE(view.missingPanelTitles().size(), count - 1);
+  QVERIFY(!view.missingPanelsToolTip().contains(llm));
+  QVERIFY(view.missingPanelsToolTip().contains(QStringLiteral("summary-only")));
+  QVERIFY(!view.chart(llm + QStringLiteral(" — chat")));
+}
+
+void DashboardViewTest::gpuPanelCountsBusyGpusOnTheLeftAxis() {
+  std::vector<TimeSeries> series = serviceSeries("chat");
+  series.push_back(makeSeries("cluster.gpus_allocated", "", 60, 60, [](int) { return 80.0; }));
+  series.push_back(makeSeries("cluster.gpu_utilization", "", 60, 60, [](int) { return 0.25; }));
+  series.push_back(makeSeries("service.utilization", "chat", 60, 60, [](int i) { return i < 30 ? 0.2 : 0.3; }));
+  DashboardView view;
+  view.setRuns({makeRun(1, 42, series, {}, {{"cluster.gpus_total", 128.0}})});
+  TimeSeriesChart* chart = view.chart(QStringLiteral("GPU allocation and utilisation"));
+  QVERIFY(chart);
+  int busy = -1;
+  int replicas = -1;
+  for (int i = 0; i < chart->curveCount(); ++i) {
+    if (chart->curveOptions(i).series == QLatin1String("cluster.gpu_utilization")) busy = i;
+    if (chart->curveOptions(i).series == QLatin1String("service.utilization")) replicas = i;
+  }
+  QVERIFY(busy >= 0 && replicas >= 0);
+  // Busy GPUs: a count on the GPU axis (0.25 x 128 GPUs = 32), next to the GPUs held.
+  QCOMPARE(chart->curveGraph(busy)->valueAxis(), chart->yAxis);
+  QCOMPARE(chart->curveOptions(busy).unit, QStringLiteral("GPUs"));
+  QCOMPARE(chart->curveGraph(busy)->data()->constBegin()->value, 32.0);
+  // The right axis is only the replicas' busy %, pinned to 0-100 % whatever the data or the zoom.
+  QCOMPARE(chart->curveGraph(replicas)->valueAxis(), chart->yAxis2);
+  QCOMPARE(chart->yAxis2->range().lower, 0.0);
+  QVERIFY(chart->yAxis2->range().upper >= 100.0 && chart->yAxis2->range().upper <= 105.0);
+  chart->setTimeRange(QCPRange(100, 200));
+  QCOMPARE(chart->yAxis2->range().lower, 0.0);
+  QVERIFY(chart->yAxis2->range().upper >= 100.0);
+  QVERIFY(chart->yAxis->range().upper >= 128.0);  // the "GPUs in the cluster" line stays in view
+
+  // Without cluster.gpus_total the fraction can only be a percentage (right axis).
+  view.setRuns({makeRun(1, 42, series)});
+  chart = view.chart(QStringLiteral("GPU allocation and utilisation"));
+  for (int i = 0; i < chart->curveCount(); ++i)
+    if (chart->curveOptions(i).series == QLatin1String("cluster.gpu_utilization")) {
+      QCOMPARE(chart->curveGraph(i)->valueAxis(), chart->yAxis2);
+      QCOMPARE(chart->curveGraph(i)->data()->constBegin()->value, 25.0);
+    }
 }
 
 QTEST_MAIN(DashboardViewTest)
