@@ -149,11 +149,26 @@ QString seedsSuffix(const QList<std::shared_ptr<const leptonsim::RunDataset>>& r
 QStringList CompareView::columnLabels(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
                                       const QList<QList<int>>& groups) {
   const std::set<std::string> varying = varyingParameters(runs, groups);
-  QStringList labels;
+  // When many settings differ (a policy swap changes all its parameters), the
+  // report files' names say better what each column is, if each column has a
+  // file of its own: users name reports after what they tried.
+  QStringList stems;
   for (const auto& group : groups) {
+    QSet<QString> groupStems;
+    for (int index : group) groupStems.insert(fileStem(*runs.at(index)));
+    stems << (groupStems.size() == 1 ? *groupStems.begin() : QString());
+  }
+  const bool stemsNameColumns = groups.size() > 1 && !stems.contains(QString()) &&
+                                QSet<QString>(stems.begin(), stems.end()).size() == stems.size();
+  const bool preferStems = stemsNameColumns && varying.size() > 2;
+  QStringList labels;
+  for (int g = 0; g < groups.size(); ++g) {
+    const auto& group = groups.at(g);
     const auto& first = *runs.at(group.front());
     QString label;
-    if (!varying.empty()) {
+    if (preferStems) {
+      label = stems.at(g);
+    } else if (!varying.empty()) {
       // What the columns differ in, briefly: at most three settings, keys cut to their last two parts.
       QStringList settings;
       for (const std::string& key : varying) {
