@@ -235,10 +235,15 @@ void SweepView::buildHeatmapTab() {
   connect(tab.metric, &QComboBox::currentIndexChanged, this, [this] {
     if (!updatingCombos_) scheduleRefresh();
   });
-  connect(tab.plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) { onPlotMouseMove(Mode::heatmap, event); });
-  connect(tab.plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { pressPos_ = event->pos(); });
-  connect(tab.plot, &QCustomPlot::mouseRelease, this,
-          [this](QMouseEvent* event) { onPlotMouseRelease(Mode::heatmap, event); });
+  connectPlotMouse(tab.plot, Mode::heatmap);
+}
+
+// Hover shows a tooltip; a click (press and release in one place) opens a run.
+void SweepView::connectPlotMouse(QCustomPlot* plot, Mode mode) {
+  connect(plot, &QCustomPlot::mouseMove, this, [this, mode](QMouseEvent* event) { onPlotMouseMove(mode, event); });
+  connect(plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { pressPos_ = event->pos(); });
+  connect(plot, &QCustomPlot::mouseRelease, this,
+          [this, mode](QMouseEvent* event) { onPlotMouseRelease(mode, event); });
 }
 
 void SweepView::buildBandTab() {
@@ -281,10 +286,7 @@ void SweepView::buildBandTab() {
   connect(tab.metric, &QComboBox::currentIndexChanged, this, [this] {
     if (!updatingCombos_) scheduleRefresh();
   });
-  connect(tab.plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) { onPlotMouseMove(Mode::band, event); });
-  connect(tab.plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { pressPos_ = event->pos(); });
-  connect(tab.plot, &QCustomPlot::mouseRelease, this,
-          [this](QMouseEvent* event) { onPlotMouseRelease(Mode::band, event); });
+  connectPlotMouse(tab.plot, Mode::band);
 }
 
 void SweepView::buildParetoTab() {
@@ -314,10 +316,7 @@ void SweepView::buildParetoTab() {
     connect(combo, &QComboBox::currentIndexChanged, this, [this] {
       if (!updatingCombos_) scheduleRefresh();
     });
-  connect(tab.plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) { onPlotMouseMove(Mode::pareto, event); });
-  connect(tab.plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) { pressPos_ = event->pos(); });
-  connect(tab.plot, &QCustomPlot::mouseRelease, this,
-          [this](QMouseEvent* event) { onPlotMouseRelease(Mode::pareto, event); });
+  connectPlotMouse(tab.plot, Mode::pareto);
 }
 
 void SweepView::setReport(std::shared_ptr<const leptonsim::ReportOverview> report) {

@@ -153,6 +153,7 @@ class SweepView : public QWidget {
   std::string tableMetric() const;
   std::map<std::string, std::string> fixedValues(const std::map<std::string, QComboBox*>& fixed) const;
 
+  void connectPlotMouse(QCustomPlot* plot, Mode mode);
   void onPlotMouseMove(Mode mode, QMouseEvent* event);
   void onPlotMouseRelease(Mode mode, QMouseEvent* event);
   // Point indices under a pixel of a chart (all points of a heatmap cell).
