@@ -640,22 +640,7 @@ RunResult ReportReader::load(std::int64_t run_id) const {
       s.bind(1, run_id);
       while (s.next_row()) result.events.push_back({s.real(0), s.text(1), s.text(2), s.text(3)});
     }
-    {
-      Statement s(db_,
-                  "SELECT service, replica, node, gpus, requests_completed, busy_fraction "
-                  "FROM replicas WHERE run_id = ?1 ORDER BY rowid");
-      s.bind(1, run_id);
-      while (s.next_row()) {
-        ReplicaRecord rep;
-        rep.service = s.text(0);
-        rep.replica = static_cast<int>(s.integer(1));
-        rep.node = s.text(2);
-        rep.gpus = s.text(3);
-        rep.requests_completed = s.integer(4);
-        rep.busy_fraction = s.real(5);
-        result.replicas.push_back(std::move(rep));
-      }
-    }
+    result.replicas = replicas(run_id);
     return result;
   });
 }
