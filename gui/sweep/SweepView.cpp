@@ -193,22 +193,12 @@ void SweepView::buildHeatmapTab() {
   tab.plot = makeChartFrame(tab.page, tab.stack, tab.message, tab.caption, layout);
   tab.plot->setObjectName(QStringLiteral("sweepHeatmapPlot"));
 
-  auto* controls = new QHBoxLayout;
   tab.metric = makeCombo(tab.page, QStringLiteral("heatmapMetric"));
   tab.axisX = makeCombo(tab.page, QStringLiteral("heatmapAxisX"));
   tab.axisY = makeCombo(tab.page, QStringLiteral("heatmapAxisY"));
-  controls->addWidget(new QLabel(tr("Metric:"), tab.page));
-  controls->addWidget(tab.metric);
-  controls->addWidget(new QLabel(tr("x:"), tab.page));
-  controls->addWidget(tab.axisX);
-  controls->addWidget(new QLabel(tr("y:"), tab.page));
-  controls->addWidget(tab.axisY);
-  controls->addStretch(1);
   tab.fixedRow = new QHBoxLayout;
-  layout->addLayout(controls);
-  layout->addLayout(tab.fixedRow);
-  layout->addWidget(tab.stack, 1);
-  layout->addWidget(tab.caption);
+  layOutTab(tab.page, layout, {{tr("Metric:"), tab.metric}, {tr("x:"), tab.axisX}, {tr("y:"), tab.axisY}},
+            tab.fixedRow, tab.stack, tab.caption);
 
   tab.map = new QCPColorMap(tab.plot->xAxis, tab.plot->yAxis);
   tab.map->setInterpolate(false);
@@ -238,6 +228,23 @@ void SweepView::buildHeatmapTab() {
   connectPlotMouse(tab.plot, Mode::heatmap);
 }
 
+// A tab's page: a row of labelled choices, the row of fixed axis values (if
+// any), the chart (or its message) and the caption.
+void SweepView::layOutTab(QWidget* page, QVBoxLayout* layout,
+                          std::initializer_list<std::pair<QString, QComboBox*>> choices, QHBoxLayout* fixedRow,
+                          QWidget* chart, QWidget* caption) {
+  auto* controls = new QHBoxLayout;
+  for (const auto& [label, combo] : choices) {
+    controls->addWidget(new QLabel(label, page));
+    controls->addWidget(combo);
+  }
+  controls->addStretch(1);
+  layout->addLayout(controls);
+  if (fixedRow) layout->addLayout(fixedRow);
+  layout->addWidget(chart, 1);
+  layout->addWidget(caption);
+}
+
 // Hover shows a tooltip; a click (press and release in one place) opens a run.
 void SweepView::connectPlotMouse(QCustomPlot* plot, Mode mode) {
   connect(plot, &QCustomPlot::mouseMove, this, [this, mode](QMouseEvent* event) { onPlotMouseMove(mode, event); });
@@ -253,22 +260,13 @@ void SweepView::buildBandTab() {
   tab.plot = makeChartFrame(tab.page, tab.stack, tab.message, tab.caption, layout);
   tab.plot->setObjectName(QStringLiteral("sweepBandPlot"));
 
-  auto* controls = new QHBoxLayout;
   tab.metric = makeCombo(tab.page, QStringLiteral("bandMetric"));
   tab.axis = makeCombo(tab.page, QStringLiteral("bandAxis"));
   tab.lineAxis = makeCombo(tab.page, QStringLiteral("bandLineAxis"));
-  controls->addWidget(new QLabel(tr("Metric:"), tab.page));
-  controls->addWidget(tab.metric);
-  controls->addWidget(new QLabel(tr("against:"), tab.page));
-  controls->addWidget(tab.axis);
-  controls->addWidget(new QLabel(tr("one line per:"), tab.page));
-  controls->addWidget(tab.lineAxis);
-  controls->addStretch(1);
   tab.fixedRow = new QHBoxLayout;
-  layout->addLayout(controls);
-  layout->addLayout(tab.fixedRow);
-  layout->addWidget(tab.stack, 1);
-  layout->addWidget(tab.caption);
+  layOutTab(tab.page, layout,
+            {{tr("Metric:"), tab.metric}, {tr("against:"), tab.axis}, {tr("one line per:"), tab.lineAxis}},
+            tab.fixedRow, tab.stack, tab.caption);
 
   // The legend goes under the axis rect so long parameter values never cover data.
   tab.plot->plotLayout()->addElement(1, 0, tab.plot->legend);
@@ -296,17 +294,9 @@ void SweepView::buildParetoTab() {
   tab.plot = makeChartFrame(tab.page, tab.stack, tab.message, tab.caption, layout);
   tab.plot->setObjectName(QStringLiteral("sweepParetoPlot"));
 
-  auto* controls = new QHBoxLayout;
   tab.xMetric = makeCombo(tab.page, QStringLiteral("paretoXMetric"));
   tab.yMetric = makeCombo(tab.page, QStringLiteral("paretoYMetric"));
-  controls->addWidget(new QLabel(tr("x:"), tab.page));
-  controls->addWidget(tab.xMetric);
-  controls->addWidget(new QLabel(tr("y:"), tab.page));
-  controls->addWidget(tab.yMetric);
-  controls->addStretch(1);
-  layout->addLayout(controls);
-  layout->addWidget(tab.stack, 1);
-  layout->addWidget(tab.caption);
+  layOutTab(tab.page, layout, {{tr("x:"), tab.xMetric}, {tr("y:"), tab.yMetric}}, nullptr, tab.stack, tab.caption);
 
   tab.plot->plotLayout()->addElement(1, 0, tab.plot->legend);
   tab.plot->plotLayout()->setRowStretchFactor(1, 0.001);

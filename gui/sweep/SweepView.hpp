@@ -21,6 +21,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +44,7 @@ class QTabWidget;
 class QTimer;
 class QTableView;
 class QHBoxLayout;
+class QVBoxLayout;
 
 namespace leptonsim::gui {
 
@@ -153,6 +156,8 @@ class SweepView : public QWidget {
   std::string tableMetric() const;
   std::map<std::string, std::string> fixedValues(const std::map<std::string, QComboBox*>& fixed) const;
 
+  void layOutTab(QWidget* page, QVBoxLayout* layout, std::initializer_list<std::pair<QString, QComboBox*>> choices,
+                 QHBoxLayout* fixedRow, QWidget* chart, QWidget* caption);
   void connectPlotMouse(QCustomPlot* plot, Mode mode);
   void onPlotMouseMove(Mode mode, QMouseEvent* event);
   void onPlotMouseRelease(Mode mode, QMouseEvent* event);
