@@ -11,7 +11,8 @@ CTEST_FLAGS    ?= --output-on-failure
 DEBIAN_PACKAGES := cmake make g++ pkg-config \
   libsimgrid-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev \
   libboost-dev libboost-graph-dev libsqlite3-dev sqlite3 catch2 time \
-  qt6-base-dev libqcustomplot-dev xvfb xauth fonts-dejavu-core
+  qt6-base-dev libqcustomplot-dev xvfb xauth fonts-dejavu-core \
+  slurm-wlm munge
 
 .PHONY: all deps build demo gui test test-sanitize bench clean
 
@@ -62,6 +63,7 @@ test-sanitize: deps
 bench: build
 	bench/run_benchmarks.sh $(BUILD_DIR)/bin/leptonsim
 	bench/gui_open_report.sh $(BUILD_DIR)
+	bench/sweep_speedup.sh $(BUILD_DIR)/bin/leptonsim
 
 clean:
 	rm -rf $(BUILD_DIR) $(SANITIZE_DIR) out

@@ -1,5 +1,7 @@
 #include "sweep/SweepView.hpp"
 
+#include "charts/SweepCharts.hpp"
+
 #include <QComboBox>
 #include <QCursor>
 #include <QFutureWatcher>
@@ -29,8 +31,6 @@ namespace {
 
 constexpr int kSortRole = Qt::UserRole + 1;
 constexpr int kPointRole = Qt::UserRole + 2;
-// Cell values are written into the heatmap only while they stay readable.
-constexpr std::size_t kMaxLabelledCells = 150;
 constexpr double kPickRadiusPixels = 12.0;
 
 struct TableResult {
@@ -47,51 +47,10 @@ QString counted(std::size_t count, const char* one, const char* many) {
 
 bool isFinite(double value) { return std::isfinite(value); }
 
-// A sequential colour scale that stays readable in grey print (viridis-like stops).
-QCPColorGradient sequentialGradient() {
-  QCPColorGradient gradient;
-  gradient.clearColorStops();
-  gradient.setColorStopAt(0.0, QColor(68, 1, 84));
-  gradient.setColorStopAt(0.25, QColor(59, 82, 139));
-  gradient.setColorStopAt(0.5, QColor(33, 145, 140));
-  gradient.setColorStopAt(0.75, QColor(94, 201, 98));
-  gradient.setColorStopAt(1.0, QColor(253, 231, 37));
-  gradient.setNanHandling(QCPColorGradient::nhNanColor);
-  gradient.setNanColor(QColor(238, 238, 238));
-  return gradient;
-}
+QString compactNumber(double value) { return SweepCharts::compactNumber(value); }
 
-const std::vector<QColor>& linePalette() {
-  static const std::vector<QColor> palette{QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
-                                           QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
-                                           QColor(227, 119, 194), QColor(127, 127, 127)};
-  return palette;
-}
-
-// Values of one axis over the points, ordered like the table (numbers numerically).
 std::vector<std::string> axisValues(const leptonsim::SweepTable& table, const std::string& axis) {
-  std::set<std::string, decltype(&leptonsim::parameter_value_less)> values(&leptonsim::parameter_value_less);
-  for (const auto& point : table.points) {
-    auto found = point.axes.find(axis);
-    if (found != point.axes.end()) values.insert(found->second);
-  }
-  return {values.begin(), values.end()};
-}
-
-bool isNumeric(const std::vector<std::string>& values) {
-  for (const auto& value : values) {
-    bool ok = false;
-    QString::fromStdString(value).toDouble(&ok);
-    if (!ok) return false;
-  }
-  return !values.empty();
-}
-
-QString compactNumber(double value) {
-  if (!isFinite(value)) return QStringLiteral("n/a");
-  const double magnitude = std::abs(value);
-  if (magnitude >= 1e4 && magnitude < 1e9) return QString::number(value, 'f', 0);
-  return QString::number(value, 'g', 4);
+  return SweepCharts::axisValues(table, axis);
 }
 
 QComboBox* makeCombo(QWidget* parent, const QString& name) {
@@ -200,19 +159,7 @@ void SweepView::buildHeatmapTab() {
   layOutTab(tab.page, layout, {{tr("Metric:"), tab.metric}, {tr("x:"), tab.axisX}, {tr("y:"), tab.axisY}},
             tab.fixedRow, tab.stack, tab.caption);
 
-  tab.map = new QCPColorMap(tab.plot->xAxis, tab.plot->yAxis);
-  tab.map->setInterpolate(false);
-  tab.map->setTightBoundary(false);  // cells extend half a step beyond the first and last value
-  tab.scale = new QCPColorScale(tab.plot);
-  tab.plot->plotLayout()->addElement(0, 1, tab.scale);
-  tab.scale->setType(QCPAxis::atRight);
-  tab.map->setColorScale(tab.scale);
-  tab.map->setGradient(sequentialGradient());
-  auto* margins = new QCPMarginGroup(tab.plot);
-  tab.plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
-  tab.scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
-  tab.plot->xAxis->grid()->setVisible(false);
-  tab.plot->yAxis->grid()->setVisible(false);
+  tab.map = SweepCharts::setUpHeatmap(tab.plot);
 
   auto onAxesChanged = [this] {
     if (updatingCombos_ || !table_) return;
@@ -268,11 +215,7 @@ void SweepView::buildBandTab() {
             {{tr("Metric:"), tab.metric}, {tr("against:"), tab.axis}, {tr("one line per:"), tab.lineAxis}},
             tab.fixedRow, tab.stack, tab.caption);
 
-  // The legend goes under the axis rect so long parameter values never cover data.
-  tab.plot->plotLayout()->addElement(1, 0, tab.plot->legend);
-  tab.plot->plotLayout()->setRowStretchFactor(1, 0.001);
-  tab.plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
-  tab.plot->legend->setWrap(4);
+  SweepCharts::placeLegendBelow(tab.plot, 4);
 
   auto onAxesChanged = [this] {
     if (updatingCombos_ || !table_) return;
@@ -298,9 +241,7 @@ void SweepView::buildParetoTab() {
   tab.yMetric = makeCombo(tab.page, QStringLiteral("paretoYMetric"));
   layOutTab(tab.page, layout, {{tr("x:"), tab.xMetric}, {tr("y:"), tab.yMetric}}, nullptr, tab.stack, tab.caption);
 
-  tab.plot->plotLayout()->addElement(1, 0, tab.plot->legend);
-  tab.plot->plotLayout()->setRowStretchFactor(1, 0.001);
-  tab.plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  SweepCharts::placeLegendBelow(tab.plot, 0);
 
   for (QComboBox* combo : {tab.xMetric, tab.yMetric})
     connect(combo, &QComboBox::currentIndexChanged, this, [this] {
@@ -523,214 +464,45 @@ QString sweepWideProblem(const leptonsim::ReportOverview* report, const leptonsi
 void SweepView::refreshHeatmap() {
   auto& tab = heatmap_;
   tab.grid = {};
-  tab.plot->clearItems();
-  tab.map->data()->clear();
   if (QString problem = sweepWideProblem(report_.get(), table_.get(), loadError_); !problem.isEmpty()) {
+    tab.plot->clearItems();
+    tab.map->data()->clear();
     setChartMessage(tab, problem);
     return;
   }
   if (table_->axes.size() < 2) {
+    tab.plot->clearItems();
+    tab.map->data()->clear();
     setChartMessage(tab, tr("A heatmap needs two swept parameters; this sweep varies only %1. "
                             "See \"Metric vs parameter\" for this sweep.")
                              .arg(toQ(table_->axes.empty() ? std::string("the seed") : table_->axes.front())));
     return;
   }
-  const std::string metric = currentKey(tab.metric);
-  const std::string axisX = currentKey(tab.axisX);
-  const std::string axisY = currentKey(tab.axisY);
-  if (axisX == axisY) {
-    setChartMessage(tab, tr("Choose two different parameters for x and y."));
-    return;
-  }
-  const auto fixed = fixedValues(tab.fixed);
-  try {
-    tab.grid = leptonsim::build_heatmap(*table_, axisX, axisY, metric, fixed);
-  } catch (const std::exception& error) {
-    setChartMessage(tab, tr("Cannot build the heatmap: %1").arg(QString::fromUtf8(error.what())));
-    return;
-  }
-  const auto& grid = tab.grid;
-  const int nx = static_cast<int>(grid.x_values.size());
-  const int ny = static_cast<int>(grid.y_values.size());
-  double low = INFINITY, high = -INFINITY;
-  for (double cell : grid.cells)
-    if (isFinite(cell)) low = std::min(low, cell), high = std::max(high, cell);
-  if (nx == 0 || ny == 0 || !isFinite(low)) {
-    setChartMessage(tab, tr("No run has a value of %1 at these settings.").arg(toQ(metric)));
-    tab.grid = {};
-    return;
-  }
-
-  // Cell (ix, iy) is centred on the coordinates (ix, iy); the axes carry the values as text.
-  tab.map->data()->setSize(nx, ny);
-  tab.map->data()->setRange(nx > 1 ? QCPRange(0, nx - 1) : QCPRange(-0.5, 0.5),
-                            ny > 1 ? QCPRange(0, ny - 1) : QCPRange(-0.5, 0.5));
-  for (int iy = 0; iy < ny; ++iy)
-    for (int ix = 0; ix < nx; ++ix) tab.map->data()->setCell(ix, iy, grid.cells[iy * nx + ix]);
-  QCPRange dataRange(low, high);
-  if (low == high) dataRange = QCPRange(low - std::max(0.5, std::abs(low) * 0.05), high + std::max(0.5, std::abs(high) * 0.05));
-  tab.map->setDataRange(dataRange);
-  tab.scale->axis()->setLabel(metricTitle(metric));
-
-  auto tickerX = QSharedPointer<QCPAxisTickerText>::create();
-  for (int ix = 0; ix < nx; ++ix) tickerX->addTick(ix, toQ(grid.x_values[ix]));
-  auto tickerY = QSharedPointer<QCPAxisTickerText>::create();
-  for (int iy = 0; iy < ny; ++iy) tickerY->addTick(iy, toQ(grid.y_values[iy]));
-  tab.plot->xAxis->setTicker(tickerX);
-  tab.plot->xAxis->setTickLabelRotation(nx > 8 ? 45 : 0);  // many values: slanted so they do not overlap
-  tab.plot->yAxis->setTicker(tickerY);
-  tab.plot->xAxis->setRange(-0.5, nx - 0.5);
-  tab.plot->yAxis->setRange(-0.5, ny - 0.5);
-  tab.plot->xAxis->setLabel(toQ(axisX));
-  tab.plot->yAxis->setLabel(toQ(axisY));
-
-  if (static_cast<std::size_t>(nx * ny) <= kMaxLabelledCells) {
-    QCPColorGradient gradient = tab.map->gradient();
-    for (int iy = 0; iy < ny; ++iy)
-      for (int ix = 0; ix < nx; ++ix) {
-        const double value = grid.cells[iy * nx + ix];
-        auto* label = new QCPItemText(tab.plot);
-        label->position->setCoords(ix, iy);
-        label->setPositionAlignment(Qt::AlignCenter);
-        label->setClipToAxisRect(true);
-        if (isFinite(value)) {
-          const QColor background = QColor::fromRgb(gradient.color(value, dataRange));
-          label->setColor(qGray(background.rgb()) < 140 ? Qt::white : Qt::black);
-          label->setText(compactNumber(value));
-        } else {
-          label->setColor(QColor(150, 150, 150));
-          label->setText(tr("no runs"));
-        }
-      }
-  }
-
-  QStringList averaged;
-  for (const auto& axis : table_->axes)
-    if (axis != axisX && axis != axisY && !fixed.count(axis)) averaged << toQ(axis);
-  QString caption = tr("Each cell: mean of %1 over the seeds of its point").arg(metricTitle(metric));
-  if (!averaged.isEmpty()) caption += tr(", averaged over %1").arg(averaged.join(QStringLiteral(", ")));
-  caption += tr(". Light grey cells: no run with these values. Hover for the confidence interval; click a cell to "
-                "open one of its runs.");
-  setChartMessage(tab, {});
-  tab.caption->setText(caption);
+  SweepChartResult result = SweepCharts::drawHeatmap(
+      tab.plot, *table_, {currentKey(tab.metric), currentKey(tab.axisX), currentKey(tab.axisY), fixedValues(tab.fixed)});
+  setChartMessage(tab, result.message);
+  if (!result.drawn()) return;
+  tab.grid = std::move(result.grid);
+  tab.caption->setText(result.caption +
+                       tr(" Hover for the confidence interval; click a cell to open one of its runs."));
   tab.plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void SweepView::refreshBand() {
   auto& tab = band_;
   bandPoints_.clear();
-  tab.plot->clearGraphs();
-  tab.plot->clearItems();
   if (QString problem = sweepWideProblem(report_.get(), table_.get(), loadError_); !problem.isEmpty()) {
+    tab.plot->clearPlottables();
+    tab.plot->clearItems();
     setChartMessage(tab, problem);
     return;
   }
-  const std::string metric = currentKey(tab.metric);
-  const std::string axis = currentKey(tab.axis);
-  std::string lineAxis = currentKey(tab.lineAxis);
-  if (lineAxis == axis) lineAxis.clear();
-  const auto fixed = fixedValues(tab.fixed);
-  const std::vector<std::string> xValues = axisValues(*table_, axis);
-  const bool numeric = isNumeric(xValues);
-  const std::vector<std::string> lineValues =
-      lineAxis.empty() ? std::vector<std::string>{std::string()} : axisValues(*table_, lineAxis);
-  auto keyOf = [&](const std::string& value) {
-    if (numeric) return QString::fromStdString(value).toDouble();
-    return static_cast<double>(std::find(xValues.begin(), xValues.end(), value) - xValues.begin());
-  };
-
-  bool anyBand = false;
-  const auto& palette = linePalette();
-  for (std::size_t line = 0; line < lineValues.size(); ++line) {
-    QVector<double> keys, means, lowers, uppers;
-    std::vector<std::size_t> indices;
-    for (std::size_t i = 0; i < table_->points.size(); ++i) {
-      const auto& point = table_->points[i];
-      auto x = point.axes.find(axis);
-      if (x == point.axes.end()) continue;
-      if (!lineAxis.empty()) {
-        auto lineValue = point.axes.find(lineAxis);
-        if (lineValue == point.axes.end() || lineValue->second != lineValues[line]) continue;
-      }
-      bool matches = true;
-      for (const auto& [fixedAxis, value] : fixed) {
-        auto found = point.axes.find(fixedAxis);
-        if (found != point.axes.end() && found->second != value) matches = false;
-      }
-      auto stats = point.metrics.find(metric);
-      if (!matches || stats == point.metrics.end() || !isFinite(stats->second.mean)) continue;
-      indices.push_back(i);
-    }
-    std::stable_sort(indices.begin(), indices.end(), [&](std::size_t a, std::size_t b) {
-      return leptonsim::parameter_value_less(table_->points[a].axes.at(axis), table_->points[b].axes.at(axis));
-    });
-    if (indices.empty()) continue;
-    for (std::size_t i : indices) {
-      const auto& stats = table_->points[i].metrics.at(metric);
-      const bool hasInterval = isFinite(stats.ci_lower) && isFinite(stats.ci_upper);
-      anyBand = anyBand || hasInterval;
-      keys << keyOf(table_->points[i].axes.at(axis));
-      means << stats.mean;
-      lowers << (hasInterval ? stats.ci_lower : stats.mean);
-      uppers << (hasInterval ? stats.ci_upper : stats.mean);
-      bandPoints_.push_back({keys.back(), stats.mean, i});
-    }
-    const QColor colour = palette[line % palette.size()];
-    const QString name = lineAxis.empty() ? metricTitle(metric)
-                                          : QStringLiteral("%1 = %2").arg(toQ(lineAxis), toQ(lineValues[line]));
-    QCPGraph* lower = tab.plot->addGraph();
-    lower->setName(name + tr(" (CI lower)"));
-    lower->setPen(Qt::NoPen);
-    lower->setData(keys, lowers, true);
-    lower->removeFromLegend();
-    QCPGraph* upper = tab.plot->addGraph();
-    upper->setName(name + tr(" (CI upper)"));
-    upper->setPen(Qt::NoPen);
-    QColor fill = colour;
-    fill.setAlpha(60);
-    upper->setBrush(fill);
-    upper->setChannelFillGraph(lower);
-    upper->setData(keys, uppers, true);
-    upper->removeFromLegend();
-    QCPGraph* mean = tab.plot->addGraph();
-    mean->setName(name);
-    mean->setPen(QPen(colour, 2));
-    mean->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, 7));
-    mean->setData(keys, means, true);
-  }
-  if (bandPoints_.empty()) {
-    setChartMessage(tab, tr("No run has a value of %1 at these settings.").arg(toQ(metric)));
-    return;
-  }
-
-  if (numeric) {
-    tab.plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-  } else {
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (std::size_t i = 0; i < xValues.size(); ++i) ticker->addTick(static_cast<double>(i), toQ(xValues[i]));
-    tab.plot->xAxis->setTicker(ticker);
-  }
-  tab.plot->xAxis->setTickLabelRotation(!numeric && xValues.size() > 8 ? 45 : 0);
-  tab.plot->xAxis->setLabel(toQ(axis));
-  tab.plot->yAxis->setLabel(metricTitle(metric));
-  tab.plot->rescaleAxes();
-  QCPRange xRange = tab.plot->xAxis->range();
-  const double xPad = std::max(xRange.size() * 0.05, 0.5);
-  tab.plot->xAxis->setRange(xRange.lower - xPad, xRange.upper + xPad);
-  QCPRange yRange = tab.plot->yAxis->range();
-  const double yPad = yRange.size() > 0 ? yRange.size() * 0.08 : std::max(1.0, std::abs(yRange.lower) * 0.1);
-  tab.plot->yAxis->setRange(yRange.lower - yPad, yRange.upper + yPad);
-  tab.plot->legend->setVisible(!lineAxis.empty());
-
-  QString caption = tr("Line: mean over seeds. Band: %1 confidence interval of the mean (Student t)")
-                        .arg(QString::number(table_->confidence * 100, 'g', 3) + QStringLiteral(" %"));
-  if (!anyBand) caption += tr(" — not drawn: every point has fewer than two seeds");
-  QStringList fixedText;
-  for (const auto& [fixedAxis, value] : fixed) fixedText << QStringLiteral("%1 = %2").arg(toQ(fixedAxis), toQ(value));
-  if (!fixedText.isEmpty()) caption += tr(". Fixed: %1").arg(fixedText.join(QStringLiteral(", ")));
-  caption += tr(". Click a point to open one of its runs.");
-  setChartMessage(tab, {});
-  tab.caption->setText(caption);
+  SweepChartResult result = SweepCharts::drawMetricVsAxis(
+      tab.plot, *table_, {currentKey(tab.metric), currentKey(tab.axis), currentKey(tab.lineAxis), fixedValues(tab.fixed)});
+  setChartMessage(tab, result.message);
+  if (!result.drawn()) return;
+  bandPoints_ = std::move(result.points);
+  tab.caption->setText(result.caption + tr(" Click a point to open one of its runs."));
   tab.plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -738,93 +510,19 @@ void SweepView::refreshPareto() {
   auto& tab = pareto_;
   paretoPoints_.clear();
   tab.front.clear();
-  tab.plot->clearPlottables();
-  tab.plot->clearItems();
   if (QString problem = sweepWideProblem(report_.get(), table_.get(), loadError_); !problem.isEmpty()) {
+    tab.plot->clearPlottables();
+    tab.plot->clearItems();
     setChartMessage(tab, problem);
     return;
   }
-  const std::string xMetric = currentKey(tab.xMetric);
-  const std::string yMetric = currentKey(tab.yMetric);
-  std::vector<double> xs, ys;
-  std::vector<std::size_t> indices;
-  QVector<double> keys, values, xMinus, xPlus, yMinus, yPlus;
-  auto errors = [](const leptonsim::MetricStatistics& stats, QVector<double>& minus, QVector<double>& plus) {
-    const bool hasInterval = isFinite(stats.ci_lower) && isFinite(stats.ci_upper);
-    minus << (hasInterval ? stats.mean - stats.ci_lower : 0.0);
-    plus << (hasInterval ? stats.ci_upper - stats.mean : 0.0);
-  };
-  for (std::size_t i = 0; i < table_->points.size(); ++i) {
-    const auto& metrics = table_->points[i].metrics;
-    auto x = metrics.find(xMetric);
-    auto y = metrics.find(yMetric);
-    if (x == metrics.end() || y == metrics.end() || !isFinite(x->second.mean) || !isFinite(y->second.mean)) continue;
-    xs.push_back(x->second.mean);
-    ys.push_back(y->second.mean);
-    indices.push_back(i);
-    keys << x->second.mean;
-    values << y->second.mean;
-    errors(x->second, xMinus, xPlus);
-    errors(y->second, yMinus, yPlus);
-    paretoPoints_.push_back({x->second.mean, y->second.mean, i});
-  }
-  if (indices.size() < 2) {
-    paretoPoints_.clear();
-    setChartMessage(tab, tr("This chart needs at least two points with values of both %1 and %2 (found %3).")
-                             .arg(toQ(xMetric), toQ(yMetric))
-                             .arg(indices.size()));
-    return;
-  }
-
-  // Not sorted, so the error bars stay aligned with the data points.
-  QCPGraph* points = tab.plot->addGraph();
-  points->setName(tr("sweep points (mean, %1 CI bars)")
-                      .arg(QString::number(table_->confidence * 100, 'g', 3) + QStringLiteral(" %")));
-  points->setLineStyle(QCPGraph::lsNone);
-  points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(31, 119, 180), QColor(31, 119, 180, 60), 8));
-  points->setData(keys, values, true);
-  auto* keyErrors = new QCPErrorBars(tab.plot->xAxis, tab.plot->yAxis);
-  keyErrors->removeFromLegend();
-  keyErrors->setErrorType(QCPErrorBars::etKeyError);
-  keyErrors->setDataPlottable(points);
-  keyErrors->setData(xMinus, xPlus);
-  keyErrors->setPen(QPen(QColor(31, 119, 180, 140)));
-  auto* valueErrors = new QCPErrorBars(tab.plot->xAxis, tab.plot->yAxis);
-  valueErrors->removeFromLegend();
-  valueErrors->setErrorType(QCPErrorBars::etValueError);
-  valueErrors->setDataPlottable(points);
-  valueErrors->setData(yMinus, yPlus);
-  valueErrors->setPen(QPen(QColor(31, 119, 180, 140)));
-
-  QVector<double> frontKeys, frontValues;
-  for (std::size_t f : leptonsim::pareto_front_min_min(xs, ys)) {
-    tab.front.push_back(indices[f]);
-    frontKeys << xs[f];
-    frontValues << ys[f];
-  }
-  QCPGraph* front = tab.plot->addGraph();
-  front->setName(tr("Pareto front (%1 of %2 points; lower is better on both axes)")
-                     .arg(tab.front.size())
-                     .arg(indices.size()));
-  front->setLineStyle(QCPGraph::lsStepLeft);
-  front->setPen(QPen(QColor(230, 85, 13), 2));
-  front->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(230, 85, 13), QColor(230, 85, 13), 10));
-  front->setData(frontKeys, frontValues, true);
-
-  tab.plot->xAxis->setLabel(metricTitle(xMetric));
-  tab.plot->yAxis->setLabel(metricTitle(yMetric));
-  tab.plot->rescaleAxes();
-  for (QCPAxis* axis : {tab.plot->xAxis, tab.plot->yAxis}) {
-    const QCPRange range = axis->range();
-    const double pad = range.size() > 0 ? range.size() * 0.08 : std::max(1.0, std::abs(range.lower) * 0.1);
-    axis->setRange(range.lower - pad, range.upper + pad);
-  }
-  tab.plot->legend->setVisible(true);
-  setChartMessage(tab, {});
-  tab.caption->setText(tr("Each marker is one sweep point (mean over its seeds) with %1 confidence intervals on both "
-                          "metrics. The orange step line joins the points no other point beats on both. Click a "
-                          "point to open one of its runs.")
-                           .arg(QString::number(table_->confidence * 100, 'g', 3) + QStringLiteral(" %")));
+  SweepChartResult result =
+      SweepCharts::drawParetoFront(tab.plot, *table_, {currentKey(tab.xMetric), currentKey(tab.yMetric), false});
+  setChartMessage(tab, result.message);
+  if (!result.drawn()) return;
+  paretoPoints_ = std::move(result.points);
+  tab.front = std::move(result.front);
+  tab.caption->setText(result.caption + tr(" Click a point to open one of its runs."));
   tab.plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -906,20 +604,12 @@ std::map<std::string, std::string> SweepView::fixedValues(const std::map<std::st
 }
 
 QString SweepView::metricTitle(const std::string& metric) const {
-  if (!table_) return toQ(metric);
-  auto unit = table_->units.find(metric);
-  if (unit == table_->units.end() || unit->second.empty() || unit->second == "1") return toQ(metric);
-  return QStringLiteral("%1 (%2)").arg(toQ(metric), toQ(unit->second));
+  return table_ ? SweepCharts::metricTitle(*table_, metric) : toQ(metric);
 }
 
 QString SweepView::formatValue(double value, const std::string& metric) const {
-  if (!isFinite(value)) return tr("n/a");
-  QString text = compactNumber(value);
-  if (table_) {
-    auto unit = table_->units.find(metric);
-    if (unit != table_->units.end() && !unit->second.empty() && unit->second != "1") text += QLatin1Char(' ') + toQ(unit->second);
-  }
-  return text;
+  if (!table_) return SweepCharts::compactNumber(value);
+  return SweepCharts::formatValue(*table_, value, metric);
 }
 
 QString SweepView::describePoint(std::size_t pointIndex, const std::string& metric) const {

@@ -30,9 +30,9 @@
 
 #include "ReportDataset.hpp"
 #include "SweepTable.hpp"
+#include "charts/SweepCharts.hpp"
 
 class QCPColorMap;
-class QCPColorScale;
 class QCustomPlot;
 class QComboBox;
 class QLabel;
@@ -113,7 +113,6 @@ class SweepView : public QWidget {
     QHBoxLayout* fixedRow = nullptr;
     std::map<std::string, QComboBox*> fixed;  // other axis -> its value combo
     QCPColorMap* map = nullptr;
-    QCPColorScale* scale = nullptr;
     leptonsim::HeatmapGrid grid;
   };
   struct BandTab : ChartTab {
@@ -129,11 +128,7 @@ class SweepView : public QWidget {
     std::vector<std::size_t> front;
   };
   // A drawn point of the band or Pareto chart, for hit tests.
-  struct DrawnPoint {
-    double key = 0.0;
-    double value = 0.0;
-    std::size_t point = 0;
-  };
+  using DrawnPoint = SweepChartPoint;
 
   void buildHeatmapTab();
   void buildBandTab();
