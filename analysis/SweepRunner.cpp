@@ -244,14 +244,16 @@ SweepRunOutcome run_sweep_tasks(SweepDatabase& database, const std::vector<Sweep
       if (progress_due) progress.update(outcome.succeeded, outcome.failed, running.size());
       progress_due = false;
       if (running.empty()) break;
+      // The signal may have come at any point of the loop, not only during
+      // waitpid (e.g. while another child was being reaped).
+      if (g_interrupt_signal != 0 && !forwarded) {
+        for (const auto& entry : running) ::kill(entry.first, g_interrupt_signal);
+        forwarded = true;
+      }
       int status = 0;
       const pid_t pid = ::waitpid(-1, &status, 0);
       if (pid < 0) {
         if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "waitpid");
-        if (g_interrupt_signal != 0 && !forwarded) {
-          for (const auto& entry : running) ::kill(entry.first, g_interrupt_signal);
-          forwarded = true;
-        }
         continue;
       }
       auto found = running.find(pid);

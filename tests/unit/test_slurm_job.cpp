@@ -169,7 +169,7 @@ TEST_CASE("submitting runs sbatch --parsable on work_dir/job.sh and keeps the jo
   CHECK(read_slurm_job_id(job.work_dir) == "1234");
 }
 
-TEST_CASE("a federated sbatch answer 'id;cluster' gives the id", "[slurm]") {
+TEST_CASE("a federated sbatch answer of id and cluster gives the id", "[slurm]") {
   FakeSlurmCommands fake;
   TemporaryDirectory temp;
   fake.add("sbatch", "echo '77;cluster-a'\n");
