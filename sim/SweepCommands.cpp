@@ -224,9 +224,10 @@ int collect_slurm(SweepDatabase& database, const SweepCommandOptions& options, c
                            output);
   if (counts.failed) print_failures(database);
   if (counts.pending)
-    std::cerr << fmt::format("{} runs never finished (see the logs in {}); resubmit with --slurm, or run them "
-                             "here with `leptonsim sweep` and the same spec and output\n",
-                             counts.pending, work_dir);
+    std::cerr << fmt::format("{} runs never finished: a shard task failed or was cancelled (its log is "
+                             "{}/slurm-{}_<task>.out); resubmit with --slurm, or run them here with "
+                             "`leptonsim sweep` and the same spec and output\n",
+                             counts.pending, work_dir, job_id);
   if (counts.pending == 0) print_sweep_table(output, database.points().size());
   return counts.failed || counts.pending ? kExitRunsFailed : 0;
 }

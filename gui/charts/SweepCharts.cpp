@@ -427,8 +427,11 @@ SweepChartResult SweepCharts::drawParetoFront(QCustomPlot* plot, const leptonsim
       auto* label = new QCPItemText(plot);
       label->position->setCoords(frontKeys[static_cast<int>(k)], frontValues[static_cast<int>(k)]);
       const bool left = frontKeys[static_cast<int>(k)] > middle;
-      label->setPositionAlignment((left ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignBottom);
-      label->setPadding(left ? QMargins(0, 0, 8, 6) : QMargins(8, 0, 0, 6));
+      // Alternate above and below so labels of neighbouring front points with
+      // nearly equal values do not overlap.
+      const bool below = k % 2 == 1;
+      label->setPositionAlignment((left ? Qt::AlignRight : Qt::AlignLeft) | (below ? Qt::AlignTop : Qt::AlignBottom));
+      label->setPadding(QMargins(left ? 0 : 8, below ? 6 : 0, left ? 8 : 0, below ? 0 : 6));
       label->setFont(font);
       label->setColor(kFrontColour.darker(140));
       label->setText(shortPointLabel(table, result.front[k]));

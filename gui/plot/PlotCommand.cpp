@@ -17,6 +17,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "ReportDataset.hpp"
@@ -479,7 +480,28 @@ int PlotCommand::run(const PlotOptions& options, QTextStream& out, QTextStream& 
   }
 
   // Pareto front of the cost against each chosen tail latency (or the first one of the report).
-  const std::string cost = "cost.total";
+  // A fixed cluster costs the same at every point; then the service's own cost
+  // (its GPU-hours) is what the sweep trades against latency.
+  const auto hasMetric = [&](const std::string& metric) {
+    return std::find(table.metrics.begin(), table.metrics.end(), metric) != table.metrics.end();
+  };
+  const auto varies = [&](const std::string& metric) {
+    std::optional<double> first;
+    for (const auto& point : table.points) {
+      const auto found = point.metrics.find(metric);
+      if (found == point.metrics.end() || found->second.n == 0) continue;
+      if (!first) first = found->second.mean;
+      else if (found->second.mean != *first) return true;
+    }
+    return false;
+  };
+  const auto costFor = [&](const std::string& latency) {
+    const std::string service_cost = latency.substr(0, latency.size() - std::string("latency_p99").size()) + "cost";
+    if (hasMetric("cost.total") && !varies("cost.total") && latency.rfind("service.", 0) == 0 &&
+        hasMetric(service_cost) && varies(service_cost))
+      return service_cost;
+    return std::string("cost.total");
+  };
   std::vector<std::string> latencies;
   for (const auto& metric : metrics)
     if (endsWith(metric, ".latency_p99")) latencies.push_back(metric);
@@ -489,10 +511,11 @@ int PlotCommand::run(const PlotOptions& options, QTextStream& out, QTextStream& 
         latencies.push_back(metric);
         break;
       }
-  if (std::find(table.metrics.begin(), table.metrics.end(), cost) == table.metrics.end() || latencies.empty()) {
+  if (!hasMetric("cost.total") || latencies.empty()) {
     writer.note(QStringLiteral("no Pareto front: it needs cost.total and a *.latency_p99 metric"));
   } else {
     for (const auto& latency : latencies) {
+      const std::string cost = costFor(latency);
       auto plot = makePlot(options);
       SweepCharts::placeLegendBelow(plot.get(), 0);
       const SweepChartResult result = SweepCharts::drawParetoFront(plot.get(), table, {cost, latency, true});

@@ -304,6 +304,30 @@ class TestPlotCommand : public QObject {
     verifyPdf(QDir(out).filePath(QStringLiteral("run-2-dashboard.pdf")));
   }
 
+  void fixedClusterParetoUsesTheServiceCost() {
+    // A fixed cluster costs the same at every point: the front is drawn against
+    // the service's own cost, which is what the sweep trades for latency.
+    std::vector<leptonsim::RunResult> runs;
+    for (int replicas : {2, 4, 8})
+      for (std::uint64_t seed : {1, 2}) {
+        leptonsim::RunResult run = makeRun(replicas, "round_robin", seed, false);
+        for (auto& metric : run.summary)
+          if (metric.metric == "cost.total") metric.value = 500.0;
+        run.summary.push_back({"service.chat.cost", replicas * 12.0, "USD"});
+        runs.push_back(run);
+      }
+    const QString path = dir_.filePath(QStringLiteral("fixed.db"));
+    leptonsim::write_report(path.toStdString(), runs);
+    const QString out = dir_.filePath(QStringLiteral("fixed"));
+    const Outcome outcome = runPlot({path, QStringLiteral("-o"), out, QStringLiteral("--format"), QStringLiteral("png"),
+                                     QStringLiteral("--metric"), QStringLiteral("service.chat.latency_p99")});
+    QVERIFY2(outcome.code == 0, qPrintable(outcome.err));
+    const QSet<QString> files = filesIn(out);
+    QVERIFY2(files.contains(QStringLiteral("pareto-service.chat.cost-vs-service.chat.latency_p99.png")),
+             qPrintable(QStringList(files.begin(), files.end()).join(QLatin1Char(' '))));
+    QVERIFY(!files.contains(QStringLiteral("pareto-cost.total-vs-service.chat.latency_p99.png")));
+  }
+
   void programRunsWithoutADisplay() {
     // The installed program next to leptonsim (not a build dependency of this test).
     const QString program = QFileInfo(QStringLiteral(LEPTONSIM_BINARY)).dir().filePath(QStringLiteral("leptonsim-plot"));
