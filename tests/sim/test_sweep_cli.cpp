@@ -274,3 +274,31 @@ TEST_CASE("plan finds the fewest replicas that meet the requirement, with fewer 
     CHECK(ci_upper > 0.05);
   }
 }
+
+TEST_CASE("every example sweep spec runs and the plan example chooses what its comment says", "[sweep][examples]") {
+  TempDir dir;
+  for (const auto& entry : fs::directory_iterator(kSource / "scenarios/sweeps")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path().string());
+    const std::string text = read_file(entry.path());
+    const fs::path db = dir / (entry.path().stem().string() + ".db");
+    if (text.find("monotone:") != std::string::npos) {
+      const CliResult plan = run_leptonsim({"plan", entry.path().string(), "-o", db.string(), "-j", "2", "--minimize",
+                                            "service.chat.cost", "--require", "service.chat.wait_p99<=0.05",
+                                            "--require", "service.chat.slo_attainment>=0.99"},
+                                           dir);
+      INFO(plan.out << plan.err);
+      REQUIRE(plan.exit_code == 0);
+      CHECK(plan.out.find("services[0].replicas = 8") != std::string::npos);
+      CHECK(plan.out.find("services[0].load_balancer.policy = least_outstanding") != std::string::npos);
+      CHECK(plan.out.find("Runs: 27 spent") != std::string::npos);
+      CHECK(text.find("after 27 runs") != std::string::npos);
+    } else {
+      const CliResult sweep = run_leptonsim({"sweep", entry.path().string(), "-o", db.string(), "-j", "2"}, dir);
+      INFO(sweep.err);
+      REQUIRE(sweep.exit_code == 0);
+      CHECK(query(db, "SELECT count(*) FROM sweep_tasks WHERE status <> 'ok'") == "0\n");
+      CHECK(query(db, "SELECT count(*) FROM sweep_tasks") == query(db, "SELECT count(*) FROM runs"));
+    }
+  }
+}
