@@ -178,7 +178,7 @@ TEST_CASE("point statistics match a hand computation", "[sweep_database]") {
   CHECK(count_rows(path, "SELECT count(*) FROM point_summary WHERE point_id = 0 AND metric = "
                          "'service.chat.latency_p99' AND n = 3 AND abs(ci_upper - 4.484138) < 1e-5 AND unit = 's'") == 1);
   // The first two seeds only: mean 1.5, s = 0.7071, t(0.975, 1) = 12.7062 -> half width 6.3531
-  const MetricStatistics& two = db.point_statistics(0.95, 2).at(0).at("service.chat.latency_p99");
+  const MetricStatistics two = db.point_statistics(0.95, 2).at(0).at("service.chat.latency_p99");
   CHECK(two.n == 2);
   CHECK(two.mean == Approx(1.5));
   CHECK(two.ci_upper - two.mean == Approx(12.7062 * std::sqrt(0.5) / std::sqrt(2.0)).epsilon(1e-4));
