@@ -135,6 +135,16 @@ void remove_quietly(const std::string& path) {
   fs::remove(path, ignored);
 }
 
+// Removes what an earlier, killed sweep may have left in the work directory:
+// task reports (imported or not), stderr files and the temporary file of a
+// report that was being written. The work directory belongs to one sweep
+// database, and one sweep process works on a database at a time.
+void remove_leftovers(const std::string& work_dir) {
+  std::error_code error;
+  for (fs::directory_iterator it(work_dir, error), end; !error && it != end; it.increment(error))
+    if (it->path().filename().string().rfind("task-", 0) == 0) remove_quietly(it->path().string());
+}
+
 class ProgressPrinter {
  public:
   explicit ProgressPrinter(const SweepRunOptions& options)
@@ -198,6 +208,7 @@ SweepRunOutcome run_sweep_tasks(SweepDatabase& database, const std::vector<Sweep
                                 const SweepRunOptions& options) {
   if (options.jobs < 1) throw std::invalid_argument("jobs must be at least 1");
   fs::create_directories(options.work_dir);
+  remove_leftovers(options.work_dir);
   InterruptGuard interrupt_guard;
   ProgressPrinter progress(options);
   SweepRunOutcome outcome;
@@ -237,7 +248,6 @@ SweepRunOutcome run_sweep_tasks(SweepDatabase& database, const std::vector<Sweep
         run.task = &task;
         run.report_path = (fs::path(options.work_dir) / fmt::format("task-{}.db", task.row.run_id)).string();
         run.stderr_path = (fs::path(options.work_dir) / fmt::format("task-{}.stderr", task.row.run_id)).string();
-        remove_quietly(run.report_path);
         run.started = Clock::now();
         running.emplace(launch(task, options, run), run);
       }

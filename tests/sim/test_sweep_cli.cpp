@@ -150,6 +150,9 @@ TEST_CASE("kill -9 of a sweep loses and duplicates nothing and the resumed sweep
   CHECK(query(killed, "SELECT count(*) FROM runs WHERE run_id NOT IN (SELECT run_id FROM sweep_tasks WHERE status = 'ok')") ==
         "0\n");
 
+  // What a run killed while writing its report leaves behind (it may or may not be there by chance).
+  fs::create_directories(killed.string() + ".tasks");
+  write_file(killed.string() + ".tasks/task-1.db.tmp-12345", "half a report");
   const CliResult resumed = run_leptonsim({"sweep", spec.string(), "-o", killed.string(), "-j", "2"}, dir);
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
