@@ -11,44 +11,6 @@ namespace {
 
 constexpr std::string_view kHeader = "TIMESTAMP,ContextTokens,GeneratedTokens";
 
-bool read_digits(std::string_view s, std::size_t at, std::size_t count, int& value) {
-  value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    value = value * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-// "YYYY-MM-DD HH:MM:SS[.fffffffff]" → nanoseconds since 1970-01-01 00:00:00.
-std::optional<std::int64_t> parse_timestamp_ns(std::string_view s) {
-  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' ||
-      s[16] != ':')
-    return std::nullopt;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_digits(s, 0, 4, year) || !read_digits(s, 5, 2, month) || !read_digits(s, 8, 2, day) ||
-      !read_digits(s, 11, 2, hour) || !read_digits(s, 14, 2, minute) || !read_digits(s, 17, 2, second))
-    return std::nullopt;
-  if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  std::int64_t fraction_ns = 0;
-  if (s.size() > 19) {
-    const std::size_t digits = s.size() - 20;
-    if (s[19] != '.' || digits == 0 || digits > 9) return std::nullopt;
-    int digit = 0;
-    for (std::size_t i = 20; i < s.size(); ++i) {
-      if (!read_digits(s, i, 1, digit)) return std::nullopt;
-      fraction_ns = fraction_ns * 10 + digit;
-    }
-    for (std::size_t i = digits; i < 9; ++i) fraction_ns *= 10;
-  }
-  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                                         std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok()) return std::nullopt;
-  const std::int64_t days = std::chrono::sys_days{date}.time_since_epoch().count();
-  const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
-  return seconds * 1'000'000'000 + fraction_ns;
-}
-
 }  // namespace
 
 std::vector<TraceRecord> parse_azure_llm_trace(std::string_view text, std::string_view source_name) {
@@ -90,7 +52,7 @@ std::vector<TraceRecord> parse_azure_llm_trace(std::string_view text, std::strin
     }
     if (field_count != 3)
       throw fail(fmt::format("expected 3 comma-separated fields {}, got {}", kHeader, field_count));
-    const std::optional<std::int64_t> time_ns = parse_timestamp_ns(fields[0]);
+    const std::optional<std::int64_t> time_ns = trace_text::parse_timestamp_ns(fields[0]);
     if (!time_ns) throw fail(fmt::format("expected TIMESTAMP as YYYY-MM-DD HH:MM:SS[.fraction], got '{}'", fields[0]));
     const std::optional<std::int32_t> input = trace_text::parse_token_count(fields[1]);
     if (!input) throw fail(fmt::format("expected ContextTokens as a non-negative integer, got '{}'", fields[1]));
