@@ -1,4 +1,5 @@
 #include "ScenarioLoader.hpp"
+#include "YamlMessages.hpp"
 
 #include "ScenarioSchema.hpp"
 #include "common/TextDistance.hpp"
@@ -55,6 +56,10 @@ ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
 
 namespace {
 
+using yaml_messages::backticked;
+using yaml_messages::node_kind;
+using yaml_messages::suggestion_text;
+
 constexpr const char* set_file_name = "--set";
 
 // One applied --set override, to attribute problems in its value to the command line.
@@ -64,34 +69,8 @@ struct AppliedOverride {
   std::size_t value_offset = 0;  // offset of the value in the override string
 };
 
-std::string backticked(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += "`" + items[i] + "`";
-  }
-  return out;
-}
 
-// "; did you mean `x`?" or "; valid X: a, b, c".
-std::string suggestion_text(const std::string& word, const std::vector<std::string>& candidates,
-                            const std::string& what) {
-  if (candidates.empty()) return fmt::format("; there are no {}", what);
-  if (const auto match = closest_match(word, candidates))
-    return fmt::format("; did you mean `{}`? (valid {}: {})", *match, what, backticked(candidates));
-  return fmt::format("; valid {}: {}", what, backticked(candidates));
-}
 
-std::string node_kind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return fmt::format("`{}`", node.Scalar());
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Undefined: return "nothing";
-  }
-  return "nothing";
-}
 
 class Diagnostics {
 public:

@@ -1,4 +1,5 @@
 #include "SweepSpec.hpp"
+#include "YamlMessages.hpp"
 
 #include "common/TextDistance.hpp"
 
@@ -23,6 +24,10 @@ namespace leptonsim {
 
 namespace {
 
+using yaml_messages::backticked;
+using yaml_messages::node_kind;
+using yaml_messages::suggestion_text;
+
 namespace fs = std::filesystem;
 
 constexpr const char* kAxisFileName = "--axis";
@@ -33,32 +38,8 @@ constexpr std::size_t kMaxAxisValues = 100000;
 // ---------------------------------------------------------------------------
 // Small helpers
 
-std::string backticked(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += "`" + items[i] + "`";
-  }
-  return out;
-}
 
-std::string suggestion_text(const std::string& word, const std::vector<std::string>& candidates,
-                            const std::string& what) {
-  if (const auto match = closest_match(word, candidates))
-    return fmt::format("; did you mean `{}`? (valid {}: {})", *match, what, backticked(candidates));
-  return fmt::format("; valid {}: {}", what, backticked(candidates));
-}
 
-std::string node_kind(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Map: return "a map";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return fmt::format("`{}`", node.Scalar());
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Undefined: return "nothing";
-  }
-  return "nothing";
-}
 
 std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
