@@ -3,6 +3,8 @@
 // several reports, csv and json.
 #include <catch2/catch.hpp>
 
+#include "TempDir.hpp"
+
 #include <stdlib.h>
 
 #include <cmath>
@@ -25,27 +27,7 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "leptonsim-compare-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const {
-    fs::create_directories((path_ / name).parent_path());
-    return (path_ / name).string();
-  }
-
- private:
-  fs::path path_;
-};
+using leptonsim::testing::TempDir;
 
 RunResult make_run(const std::string& replicas, std::uint64_t seed, double p99, double cost, double slo) {
   RunResult run;
@@ -268,6 +250,8 @@ TEST_CASE("compare: several reports are listed one after another", "[compare_tab
   CHECK(lines[5].rfind("b.db  4 ", 0) == 0);
 
   // Same file names in two folders: the paths tell them apart.
+  fs::create_directories(dir.path() / "x");
+  fs::create_directories(dir.path() / "y");
   const std::string c = write_sweep(dir, "x/sweep.db");
   const std::string d = write_sweep(dir, "y/sweep.db");
   const std::string both = format_comparison(std::vector<std::string>{c, d}, options);

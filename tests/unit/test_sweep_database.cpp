@@ -2,6 +2,8 @@
 // duplicates), point statistics against a hand computation.
 #include <catch2/catch.hpp>
 
+#include "TempDir.hpp"
+
 #include <sqlite3.h>
 
 #include <cmath>
@@ -17,17 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("leptonsim-sweepdb-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
+using leptonsim::testing::TempDir;
 
 SweepIdentity test_identity(const std::string& hash = "abc123") {
   SweepIdentity identity;

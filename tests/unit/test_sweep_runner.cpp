@@ -3,6 +3,8 @@
 // and an interrupt leaves unfinished tasks pending.
 #include <catch2/catch.hpp>
 
+#include "TempDir.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,19 +23,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "leptonsim-runner-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using leptonsim::testing::TempDir;
 
 // A fake `leptonsim run`: copies a template report to -o, except for seed 2
 // (crashes with SIGSEGV), seed 3 (exits 1 with a message) and seed 9 (sleeps).
 std::string write_fake_simulator(const TempDir& dir, const std::string& template_report) {
-  const fs::path script = dir.path / "fake-leptonsim";
+  const fs::path script = dir.path() / "fake-leptonsim";
   std::ofstream(script) << "#!/bin/sh\n"
                            "out=''; seed=''\n"
                            "while [ $# -gt 0 ]; do\n"
@@ -58,7 +53,7 @@ std::string write_template_report(const TempDir& dir) {
   result.run.version = "test";
   result.parameters = {{"seed", "1"}};
   result.summary = {{"cost.total", 5.0, "USD"}};
-  const std::string path = (dir.path / "template.db").string();
+  const std::string path = (dir.path() / "template.db").string();
   write_report(path, {result});
   return path;
 }
@@ -81,7 +76,7 @@ SweepDatabase make_database(const TempDir& dir, std::size_t slots) {
   identity.name = "runner";
   identity.spec_hash = "h";
   identity.seed_slots = slots;
-  return SweepDatabase::open_or_create((dir.path / "sweep.db").string(), identity,
+  return SweepDatabase::open_or_create((dir.path() / "sweep.db").string(), identity,
                                        {{0, "replicas=4", {"services[0].replicas=4"}}});
 }
 
@@ -99,7 +94,7 @@ TEST_CASE("failed and crashed runs are recorded and the sweep goes on", "[sweep_
   options.leptonsim_binary = write_fake_simulator(dir, write_template_report(dir));
   options.base_scenario = "fake.yaml";
   options.jobs = 2;
-  options.work_dir = (dir.path / "work").string();
+  options.work_dir = (dir.path() / "work").string();
   options.progress = SweepProgressStyle::none;
   const SweepRunOutcome outcome = run_sweep_tasks(database, tasks, options);
 
@@ -135,7 +130,7 @@ TEST_CASE("an interrupt stops the sweep and leaves unfinished runs pending", "[s
   options.leptonsim_binary = write_fake_simulator(dir, write_template_report(dir));
   options.base_scenario = "fake.yaml";
   options.jobs = 2;
-  options.work_dir = (dir.path / "work").string();
+  options.work_dir = (dir.path() / "work").string();
   options.progress = SweepProgressStyle::none;
 
   // Another process sends SIGTERM to this one after a moment, as Slurm's

@@ -3,6 +3,8 @@
 // positions and the identity hash.
 #include <catch2/catch.hpp>
 
+#include "TempDir.hpp"
+
 #include <stdlib.h>
 
 #include <algorithm>
@@ -21,29 +23,7 @@ using namespace leptonsim;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "leptonsim-sweepspec-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file.string();
-  }
-
- private:
-  fs::path path_;
-};
+using leptonsim::testing::TempDir;
 
 const char* kBaseScenario = "name: base\nseed: 42\nduration: 10min\n";
 
