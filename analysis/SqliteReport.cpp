@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
@@ -249,6 +250,15 @@ void sqlite::create_report_indexes(Database& db) { db.exec(kCreateIndexes); }
 void sqlite::write_report_meta(Database& db, const ReportInfo& info) { write_meta(db, info); }
 
 std::string leptonsim_version() { return LEPTONSIM_VERSION; }
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
 
 void write_report(const std::string& path, const std::vector<RunResult>& runs) {
   write_report(path, runs, ReportInfo{});

@@ -40,6 +40,10 @@ struct ReportInfo {
 /// The leptonsim version string compiled into the analysis library.
 std::string leptonsim_version();
 
+/// The wall-clock time now as ISO-8601 UTC ("2026-11-23T09:35:00Z"), for the
+/// wall-clock fields of reports (never used by the model).
+std::string utc_now_iso8601();
+
 /// Writes `runs` to a new report at `path`, replacing any file there only on
 /// success. Run ids are assigned 1, 2, ... in the order of `runs`.
 /// Throws std::runtime_error (with the path and the cause) on failure, e.g. a

@@ -22,6 +22,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "SqliteReport.hpp"
+
 namespace leptonsim {
 
 namespace {
@@ -64,15 +66,6 @@ struct RunningTask {
   std::string stderr_path;
   Clock::time_point started;
 };
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 // The last `limit` bytes of a file (stderr of a failed run), or "".
 std::string tail_of_file(const std::string& path, std::size_t limit = 4000) {

@@ -7,6 +7,7 @@
 #include "PlatformBuilder.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "ServingCluster.hpp"
+#include "SqliteReport.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -35,15 +36,6 @@ std::string text_hash(const std::string& text) {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 // Simulated times at which the controller samples: every interval, and the end.
 std::vector<double> sample_times(double interval, double end) {

@@ -80,22 +80,27 @@ SweepDatabase make_database(const TempDir& dir, std::size_t slots) {
                                        {{0, "replicas=4", {"services[0].replicas=4"}}});
 }
 
-}  // namespace
-
-TEST_CASE("failed and crashed runs are recorded and the sweep goes on", "[sweep_runner]") {
-  TempDir dir;
-  const auto tasks = tasks_for_seeds({1, 2, 3, 4});
-  SweepDatabase database = make_database(dir, tasks.size());
+// A sweep database with `tasks` pending and runner options for the fake simulator.
+SweepRunOptions prepare(const TempDir& dir, SweepDatabase& database, const std::vector<SweepTask>& tasks) {
   std::vector<SweepTaskRow> rows;
   for (const auto& t : tasks) rows.push_back(t.row);
   database.add_pending_tasks(rows);
-
   SweepRunOptions options;
   options.leptonsim_binary = write_fake_simulator(dir, write_template_report(dir));
   options.base_scenario = "fake.yaml";
   options.jobs = 2;
   options.work_dir = (dir.path() / "work").string();
   options.progress = SweepProgressStyle::none;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("failed and crashed runs are recorded and the sweep goes on", "[sweep_runner]") {
+  TempDir dir;
+  const auto tasks = tasks_for_seeds({1, 2, 3, 4});
+  SweepDatabase database = make_database(dir, tasks.size());
+  const SweepRunOptions options = prepare(dir, database, tasks);
   const SweepRunOutcome outcome = run_sweep_tasks(database, tasks, options);
 
   CHECK(outcome.succeeded == 2);
@@ -122,16 +127,7 @@ TEST_CASE("an interrupt stops the sweep and leaves unfinished runs pending", "[s
   TempDir dir;
   const auto tasks = tasks_for_seeds({1, 9, 9, 4});  // runs 2 and 3 sleep
   SweepDatabase database = make_database(dir, tasks.size());
-  std::vector<SweepTaskRow> rows;
-  for (const auto& t : tasks) rows.push_back(t.row);
-  database.add_pending_tasks(rows);
-
-  SweepRunOptions options;
-  options.leptonsim_binary = write_fake_simulator(dir, write_template_report(dir));
-  options.base_scenario = "fake.yaml";
-  options.jobs = 2;
-  options.work_dir = (dir.path() / "work").string();
-  options.progress = SweepProgressStyle::none;
+  const SweepRunOptions options = prepare(dir, database, tasks);
 
   // Another process sends SIGTERM to this one after a moment, as Slurm's
   // scancel or a user's kill would.
