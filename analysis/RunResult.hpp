@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,29 @@ struct ReplicaRecord {
   double busy_fraction = 0.0;    // time-average of busy slots / slots
 };
 
+// Per-job outcome (the `jobs` table).
+struct JobOutcome {
+  std::string job;                   // name from the scenario or the trace
+  std::string source;                // list | synthetic | trace file:line
+  int gpus = 0;
+  int gpu_milli = 1000;
+  int priority = 0;
+  bool is_preemptible = false;
+  double submit = 0.0;
+  std::optional<double> first_start; // first time it got GPUs
+  std::optional<double> end;         // completion time
+  std::string state;                 // completed | running | waiting
+  double ideal_seconds = 0.0;        // run time alone, packed, without checkpoints
+  double waited_seconds = 0.0;       // total time in the queue (all waits, after preemptions too)
+  int preemptions = 0;
+  double gpu_seconds = 0.0;          // GPU-seconds held (GPUs x share x time)
+  double lost_gpu_seconds = 0.0;     // GPU-seconds of work thrown away by preemptions
+  double progress = 0.0;             // fraction of the work done (1 when completed)
+  int nodes = 0;                     // nodes of the last placement
+  int racks = 0;                     // racks of the last placement
+  std::string placement;             // node names of the last placement, comma-separated
+};
+
 struct RunRecord {
   std::string scenario_name;
   std::string scenario_hash;     // hex SHA-256 or FNV of scenario_text
@@ -63,6 +87,7 @@ struct RunResult {
   std::vector<TimeSeries> timeseries;
   std::vector<Event> events;
   std::vector<ReplicaRecord> replicas;
+  std::vector<JobOutcome> jobs;
 };
 
 }  // namespace leptonsim

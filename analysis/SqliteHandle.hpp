@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -86,6 +87,14 @@ class Statement {
   // NaN is stored as NULL by SQLite.
   void bind(int index, double value) { check(sqlite3_bind_double(stmt_, index, value)); }
   void bind(int index, std::int64_t value) { check(sqlite3_bind_int64(stmt_, index, value)); }
+  void bind_null(int index) { check(sqlite3_bind_null(stmt_, index)); }
+  void bind(int index, const std::optional<double>& value) {
+    if (value) {
+      bind(index, *value);
+    } else {
+      bind_null(index);
+    }
+  }
 
   // Runs a statement that returns no rows, then resets it for reuse.
   // `describe()` names the operation in the error message; it is only called

@@ -88,12 +88,37 @@ CREATE TABLE replicas (
   requests_completed INTEGER NOT NULL,
   busy_fraction      REAL
 );
+CREATE TABLE jobs (
+  run_id           INTEGER NOT NULL REFERENCES runs(run_id),
+  job              TEXT NOT NULL,
+  source           TEXT NOT NULL,
+  gpus             INTEGER NOT NULL,
+  gpu_milli        INTEGER NOT NULL,
+  priority         INTEGER NOT NULL,
+  preemptible      INTEGER NOT NULL,
+  submit           REAL NOT NULL,
+  first_start      REAL,
+  end_time         REAL,
+  state            TEXT NOT NULL,
+  queue_delay      REAL,
+  jct              REAL,
+  ideal_seconds    REAL NOT NULL,
+  waited_seconds   REAL NOT NULL,
+  preemptions      INTEGER NOT NULL,
+  gpu_seconds      REAL NOT NULL,
+  lost_gpu_seconds REAL NOT NULL,
+  progress         REAL NOT NULL,
+  nodes            INTEGER NOT NULL,
+  racks            INTEGER NOT NULL,
+  placement        TEXT NOT NULL
+);
 )sql";
 
 constexpr const char* kCreateIndexes = R"sql(
 CREATE INDEX timeseries_by_series ON timeseries (run_id, series, entity, t);
 CREATE INDEX events_by_time ON events (run_id, t);
 CREATE INDEX replicas_by_service ON replicas (run_id, service, replica);
+CREATE INDEX jobs_by_run ON jobs (run_id, job);
 )sql";
 
 void insert_run(Database& db, std::int64_t run_id, const RunResult& result) {
@@ -194,6 +219,38 @@ void insert_run(Database& db, std::int64_t run_id, const RunResult& result) {
         return fmt::format("inserting replica {} of service '{}' of run {}", rep.replica,
                            rep.service, run_id);
       });
+    }
+  }
+  {
+    Statement s(raw,
+                "INSERT INTO jobs (run_id, job, source, gpus, gpu_milli, priority, preemptible, submit, "
+                "first_start, end_time, state, queue_delay, jct, ideal_seconds, waited_seconds, preemptions, "
+                "gpu_seconds, lost_gpu_seconds, progress, nodes, racks, placement) VALUES "
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+    s.bind(1, run_id);
+    for (const JobOutcome& job : result.jobs) {
+      s.bind(2, job.job);
+      s.bind(3, job.source);
+      s.bind(4, static_cast<std::int64_t>(job.gpus));
+      s.bind(5, static_cast<std::int64_t>(job.gpu_milli));
+      s.bind(6, static_cast<std::int64_t>(job.priority));
+      s.bind(7, static_cast<std::int64_t>(job.is_preemptible ? 1 : 0));
+      s.bind(8, job.submit);
+      s.bind(9, job.first_start);
+      s.bind(10, job.end);
+      s.bind(11, job.state);
+      s.bind(12, job.first_start ? std::optional<double>(*job.first_start - job.submit) : std::nullopt);
+      s.bind(13, job.end ? std::optional<double>(*job.end - job.submit) : std::nullopt);
+      s.bind(14, job.ideal_seconds);
+      s.bind(15, job.waited_seconds);
+      s.bind(16, static_cast<std::int64_t>(job.preemptions));
+      s.bind(17, job.gpu_seconds);
+      s.bind(18, job.lost_gpu_seconds);
+      s.bind(19, job.progress);
+      s.bind(20, static_cast<std::int64_t>(job.nodes));
+      s.bind(21, static_cast<std::int64_t>(job.racks));
+      s.bind(22, job.placement);
+      s.run([&] { return fmt::format("inserting job '{}' of run {}", job.job, run_id); });
     }
   }
 }
@@ -344,7 +401,7 @@ ReportReader::ReportReader(const std::string& path) : path_(path) {
     throw std::runtime_error(
         fmt::format("report '{}': not a leptonsim report ({})", path_, e.what()));
   }
-  if (version != kReportSchemaVersion) {
+  if (version != kReportSchemaVersion && version != "1") {
     sqlite3_close(db_);
     db_ = nullptr;
     throw std::runtime_error(fmt::format(
@@ -539,6 +596,7 @@ RunResult ReportReader::load(std::int64_t run_id) const {
       while (s.next_row()) result.events.push_back({s.real(0), s.text(1), s.text(2), s.text(3)});
     }
     result.replicas = replicas(run_id);
+    result.jobs = jobs(run_id);
     return result;
   });
 }
@@ -716,6 +774,50 @@ std::vector<ReplicaRecord> ReportReader::replicas(std::int64_t run_id) const {
       rep.requests_completed = s.integer(4);
       rep.busy_fraction = s.real(5);
       out.push_back(std::move(rep));
+    }
+    return out;
+  });
+}
+
+std::vector<JobOutcome> ReportReader::jobs(std::int64_t run_id) const {
+  run(run_id);
+  return with_context(path_, [&] {
+    std::vector<JobOutcome> out;
+    {
+      Statement exists(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'");
+      if (!exists.next_row()) return out;
+    }
+    Statement s(db_,
+                "SELECT job, source, gpus, gpu_milli, priority, preemptible, submit, first_start, end_time, state, "
+                "ideal_seconds, waited_seconds, preemptions, gpu_seconds, lost_gpu_seconds, progress, nodes, racks, "
+                "placement FROM jobs WHERE run_id = ?1 ORDER BY rowid");
+    s.bind(1, run_id);
+    auto optional_real = [&](int column) {
+      const double value = s.real(column);
+      return std::isnan(value) ? std::nullopt : std::optional<double>(value);
+    };
+    while (s.next_row()) {
+      JobOutcome job;
+      job.job = s.text(0);
+      job.source = s.text(1);
+      job.gpus = static_cast<int>(s.integer(2));
+      job.gpu_milli = static_cast<int>(s.integer(3));
+      job.priority = static_cast<int>(s.integer(4));
+      job.is_preemptible = s.integer(5) != 0;
+      job.submit = s.real(6);
+      job.first_start = optional_real(7);
+      job.end = optional_real(8);
+      job.state = s.text(9);
+      job.ideal_seconds = s.real(10);
+      job.waited_seconds = s.real(11);
+      job.preemptions = static_cast<int>(s.integer(12));
+      job.gpu_seconds = s.real(13);
+      job.lost_gpu_seconds = s.real(14);
+      job.progress = s.real(15);
+      job.nodes = static_cast<int>(s.integer(16));
+      job.racks = static_cast<int>(s.integer(17));
+      job.placement = s.text(18);
+      out.push_back(std::move(job));
     }
     return out;
   });

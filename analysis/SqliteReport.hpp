@@ -25,8 +25,8 @@ struct sqlite3;
 namespace leptonsim {
 
 /// The schema version written to meta.schema_version. Readers accept reports
-/// whose schema_version equals this value.
-inline constexpr const char* kReportSchemaVersion = "1";
+/// of this version and of version 1 (which had no `jobs` table).
+inline constexpr const char* kReportSchemaVersion = "2";
 
 /// Optional meta data for a report.
 struct ReportInfo {
@@ -115,6 +115,8 @@ class ReportReader {
   std::vector<Event> events(std::int64_t run_id) const;
   /// Replica rows of one run in written order.
   std::vector<ReplicaRecord> replicas(std::int64_t run_id) const;
+  /// Job rows of one run in written order (none in a version 1 report).
+  std::vector<JobOutcome> jobs(std::int64_t run_id) const;
 
  private:
   struct PreparedStatements;  // cache of prepared statements, defined in the .cpp

@@ -54,7 +54,7 @@ CREATE TABLE point_summary (
 )sql";
 
 // The per-run tables of a report, in the order rows are copied.
-constexpr const char* kRunTables[] = {"runs", "parameters", "summary", "timeseries", "events", "replicas"};
+constexpr const char* kRunTables[] = {"runs", "parameters", "summary", "timeseries", "events", "replicas", "jobs"};
 
 // Columns after run_id of each per-run table (a task report's run is copied in
 // under the task's run_id).
@@ -66,11 +66,14 @@ constexpr std::pair<const char*, const char*> kRunColumns[] = {
     {"summary", "metric, value, unit"},
     {"timeseries", "t, series, entity, value"},
     {"events", "t, kind, entity, detail"},
-    {"replicas", "service, replica, node, gpus, requests_completed, busy_fraction"}};
+    {"replicas", "service, replica, node, gpus, requests_completed, busy_fraction"},
+    {"jobs",
+     "job, source, gpus, gpu_milli, priority, preemptible, submit, first_start, end_time, state, queue_delay, jct, "
+     "ideal_seconds, waited_seconds, preemptions, gpu_seconds, lost_gpu_seconds, progress, nodes, racks, placement"}};
 
 // Tables left out of a summary-only sweep.
 bool is_detail_table(std::string_view table) {
-  return table == "timeseries" || table == "events" || table == "replicas";
+  return table == "timeseries" || table == "events" || table == "replicas" || table == "jobs";
 }
 
 template <class F>

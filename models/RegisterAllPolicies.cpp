@@ -45,6 +45,8 @@ PolicyRegistries build_registries() {
   PolicyRegistries registries;
   register_load_balancers(registries.load_balancers);
   register_autoscalers(registries.autoscalers);
+  register_queue_policies(registries.job_queues);
+  register_placement_policies(registries.job_placements);
   return registries;
 }
 
@@ -59,6 +61,8 @@ std::vector<PolicyInfo> all_policy_infos() {
   std::vector<PolicyInfo> infos = policy_registries().load_balancers.infos();
   const std::vector<PolicyInfo> autoscalers = policy_registries().autoscalers.infos();
   infos.insert(infos.end(), autoscalers.begin(), autoscalers.end());
+  for (const auto& more : {policy_registries().job_queues.infos(), policy_registries().job_placements.infos()})
+    infos.insert(infos.end(), more.begin(), more.end());
   return infos;
 }
 

@@ -3,12 +3,16 @@
 
 #include "autoscaling/ReplicaAutoscaler.hpp"
 #include "load_balancing/LoadBalancer.hpp"
+#include "scheduling/PlacementPolicy.hpp"
+#include "scheduling/QueuePolicy.hpp"
 
 namespace leptonsim {
 
 struct PolicyRegistries {
   LoadBalancerRegistry load_balancers{"load_balancer"};
   ReplicaAutoscalerRegistry autoscalers{"autoscaler"};
+  QueuePolicyRegistry job_queues{"job_queue"};
+  PlacementPolicyRegistry job_placements{"job_placement"};
 };
 
 // The registries with every built-in policy registered (built on first use).

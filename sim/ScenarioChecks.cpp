@@ -1,6 +1,7 @@
 #include "ScenarioChecks.hpp"
 
 #include "ArrivalFactory.hpp"
+#include "JobWorkload.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "scheduling/GpuPool.hpp"
 #include "topology/Topology.hpp"
@@ -42,6 +43,25 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
         policy_registries().autoscalers.make(service.autoscaler.policy, service.autoscaler.params);
     } catch (const PolicyError& error) {
       issue(fmt::format("services[{}].autoscaler.policy", s), error.what());
+    }
+  }
+  if (spec.jobs.is_enabled) {
+    const JobsSpec& jobs = spec.jobs;
+    try {
+      policy_registries().job_queues.check(jobs.queue_policy, jobs.queue_params);
+    } catch (const PolicyError& error) {
+      issue("jobs.queue.policy", error.what());
+    }
+    try {
+      policy_registries().job_placements.check(jobs.placement_policy, jobs.placement_params);
+    } catch (const PolicyError& error) {
+      issue("jobs.placement.policy", error.what());
+    }
+    try {
+      // Built once here so that a bad trace row is an input error with its line.
+      build_job_workload(jobs, spec.source_path, spec.seed);
+    } catch (const std::exception& error) {
+      issue("jobs.trace", error.what());
     }
   }
   if (!issues.empty() || spec.platform.sites.empty()) return issues;

@@ -12,7 +12,8 @@ namespace {
 
 std::vector<PoolNode> pool_nodes(const SimPlatform& platform) {
   std::vector<PoolNode> nodes;
-  for (const SimNode& node : platform.nodes) nodes.push_back({node.site, node.gpu->name, node.shape->gpus});
+  for (const SimNode& node : platform.nodes)
+    nodes.push_back({node.site, node.gpu->name, node.shape->gpus, node.rack, node.name});
   return nodes;
 }
 
@@ -75,7 +76,17 @@ int ServingCluster::unplaced_requests(const InferenceService& service) const {
 
 void ServingCluster::release(const GpuAssignment& assignment) {
   pool_.release(assignment);
+  on_released();
+}
+
+void ServingCluster::release(const Placement& placement) {
+  pool_.release(placement);
+  on_released();
+}
+
+void ServingCluster::on_released() {
   if (!waiting_.empty()) schedule_placement();
+  if (capacity_listener_) capacity_listener_();
 }
 
 void ServingCluster::place_waiting() {
@@ -89,6 +100,7 @@ void ServingCluster::place_waiting() {
   for (std::size_t i = 0; i < waiting_.size();) {
     InferenceService& service = *waiting_[i].service;
     std::optional<GpuAssignment> assignment = allocate_now(service);
+    if (!assignment && room_maker_ && room_maker_(service)) assignment = allocate_now(service);
     if (!assignment) {
       ++i;
       continue;

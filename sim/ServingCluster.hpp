@@ -28,6 +28,16 @@ public:
   // Places a replica at once (the run's initial replicas); nullopt when it does not fit.
   std::optional<GpuAssignment> allocate_now(const InferenceService& service);
   void release(const GpuAssignment& assignment);
+  // Jobs: placements chosen by their placement policy on state().
+  void allocate(const Placement& placement) { pool_.allocate(placement); }
+  void release(const Placement& placement);
+  const ClusterState& state() const { return pool_.state(); }
+  // Called (at the end of the instant) whenever GPUs were released: jobs may start.
+  void set_capacity_listener(std::function<void()> listener) { capacity_listener_ = std::move(listener); }
+  // Asked when a waiting replica does not fit: may free GPUs (by preempting
+  // jobs) and return true, after which placement is tried again.
+  using RoomMaker = std::function<bool(const InferenceService&)>;
+  void set_room_maker(RoomMaker room_maker) { room_maker_ = std::move(room_maker); }
 
   const SimNode& node(int index) const { return platform_.nodes[index]; }
   simgrid::s4u::Host* storage_host(const std::string& site) const;
@@ -43,6 +53,7 @@ public:
 private:
   void schedule_placement();
   void place_waiting();
+  void on_released();
 
   struct Waiting {
     InferenceService* service;
@@ -54,6 +65,8 @@ private:
   std::uint64_t next_sequence_ = 0;
   bool is_placing_ = false;
   bool is_placement_scheduled_ = false;
+  std::function<void()> capacity_listener_;
+  RoomMaker room_maker_;
 };
 
 }  // namespace leptonsim

@@ -4,6 +4,8 @@
 #include "CompletionDispatch.hpp"
 #include "EngineSetup.hpp"
 #include "InferenceService.hpp"
+#include "JobScheduler.hpp"
+#include "JobWorkload.hpp"
 #include "PlatformBuilder.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "ServingCluster.hpp"
@@ -131,6 +133,16 @@ private:
       return a->spec().priority > b->spec().priority;
     });
     for (InferenceService* service : by_priority) service->start();
+    if (spec_.jobs.is_enabled) {
+      jobs_ = std::make_unique<JobScheduler>(spec_, build_job_workload(spec_.jobs, spec_.source_path, spec_.seed),
+                                             *cluster_, result_.events);
+      cluster_->set_capacity_listener([this] { jobs_->request_pass_after_release(); });
+      cluster_->set_room_maker([this](const InferenceService& service) {
+        const ServiceSpec& s = service.spec();
+        return jobs_->make_room_for_replica(s.site, s.gpu_type, s.gpus_per_replica, s.priority, s.name);
+      });
+      jobs_->start();
+    }
     if (writes_node_series()) {
       node_busy_seconds_.assign(platform_.nodes.size(), 0.0);
       node_busy_at_last_sample_.assign(platform_.nodes.size(), 0.0);
@@ -175,17 +187,22 @@ private:
     wakeups.insert(spec_.warmup);
     for (double t : wakeups) {
       sg4::this_actor::sleep_until(t);
-      if (t == spec_.warmup)
+      if (t == spec_.warmup) {
         for (auto& service : services_) service->begin_measurement(t);
+        if (jobs_) jobs_busy_at_warmup_ = jobs_->gpu_busy_seconds(t);
+      }
       if (t > 0 && std::binary_search(samples.begin(), samples.end(), t)) sample(t);
-      if (t == end)
+      if (t == end) {
         for (auto& service : services_) service->stop(t);
+        if (jobs_) jobs_->stop(t);
+      }
     }
   }
 
   void sample(double now) {
     for (auto& service : services_) service->sample(now, result_.timeseries);
-    double busy = 0.0;
+    if (jobs_) jobs_->sample(now, result_.timeseries);
+    double busy = jobs_ ? jobs_->gpu_busy_seconds(now) : 0.0;
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
     put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
@@ -254,6 +271,10 @@ private:
       service->report(result_);
       busy += service->gpu_busy_seconds_in_window();
     }
+    if (jobs_) {
+      jobs_->report(result_);
+      busy += jobs_->gpu_busy_seconds(spec_.duration) - jobs_busy_at_warmup_;
+    }
     const int gpus = platform_.total_gpus();
     auto put = [&](const std::string& metric, double value, const char* unit) {
       result_.summary.push_back(SummaryMetric{metric, value, unit});
@@ -274,6 +295,7 @@ private:
     put("cost.per_hour", hourly_cost(), "USD/h");
 
     nlohmann::json start{{"nodes", platform_.nodes.size()}, {"gpus", gpus}, {"services", services_.size()}};
+    if (jobs_) start["jobs"] = result_.jobs.size();
     result_.events.insert(result_.events.begin(), Event{0.0, "run_start", spec_.name, start.dump()});
     if (spec_.warmup > 0)
       result_.events.push_back(Event{spec_.warmup, "measurement_start", spec_.name, "{}"});
@@ -287,6 +309,8 @@ private:
   SimPlatform platform_;
   std::vector<std::unique_ptr<InferenceService>> services_;
   std::unique_ptr<ServingCluster> cluster_;
+  std::unique_ptr<JobScheduler> jobs_;
+  double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start
   std::vector<double> node_busy_at_last_sample_;

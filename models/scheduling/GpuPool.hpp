@@ -1,12 +1,17 @@
-// The GPUs of every node, and which of them replicas hold.
+// The GPUs of every node, and which of them replicas and jobs hold.
 //
 // Placement of one replica needs G GPUs of one node of its site and GPU type.
 // `pack` takes the node with the fewest free GPUs that still fits (best fit:
 // keeps whole nodes free for big replicas); `spread` the node with the most
 // free GPUs (spreads replicas over failure domains). Ties go to the lower node
-// index, so placement is deterministic. Plain C++: the simulator applies it.
+// index, so placement is deterministic. Jobs are placed by their own policies
+// (PlacementPolicy) on the same state and allocated here as Placements.
+// Plain C++: the simulator applies it.
 #pragma once
 
+#include "scheduling/ClusterState.hpp"
+
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +22,8 @@ struct PoolNode {
   std::string site;
   std::string gpu_type;
   int gpus = 0;
+  int rack = 0;          // rack index within the site
+  std::string name = {};  // for messages; "" = "node <index>"
 };
 
 struct GpuAssignment {
@@ -28,23 +35,26 @@ enum class PlacementStrategy { pack, spread };
 
 class GpuPool {
 public:
-  explicit GpuPool(std::vector<PoolNode> nodes);
+  explicit GpuPool(const std::vector<PoolNode>& nodes);
 
   // GPUs for one replica, or nullopt when no node of the site and type has enough free GPUs.
   std::optional<GpuAssignment> allocate(const std::string& site, const std::string& gpu_type, int gpus,
                                         PlacementStrategy strategy);
   void release(const GpuAssignment& assignment);
+  // Jobs: placements chosen by a placement policy on state().
+  void allocate(const Placement& placement) { state_.allocate(placement); }
+  void release(const Placement& placement) { state_.release(placement); }
 
-  int free_gpus(int node) const;
-  int allocated_gpus() const { return allocated_; }
-  int total_gpus() const;
-  const std::vector<PoolNode>& nodes() const { return nodes_; }
+  int free_gpus(int node) const { return state_.free_gpus(node); }
+  int allocated_gpus() const { return state_.total_gpus() - state_.total_free_gpus(); }
+  int total_gpus() const { return state_.total_gpus(); }
+  const ClusterState& state() const { return state_; }
 
 private:
-  std::vector<PoolNode> nodes_;
-  std::vector<std::vector<bool>> is_used_;  // [node][gpu]
-  std::vector<int> used_count_;
-  int allocated_ = 0;
+  ClusterState state_;
 };
+
+// The assignment's GPUs as whole-GPU shares.
+Placement to_placement(const GpuAssignment& assignment);
 
 }  // namespace leptonsim

@@ -564,6 +564,7 @@ public:
   YAML::Mark key_mark(std::string_view key) const { return key_mark_of(node_, key); }
   std::string path(std::string_view key) const { return join_key_path(path_, key); }
   const std::string& path() const { return path_; }
+  const std::string& pattern() const { return pattern_; }
   bool ok() const { return ok_; }
 
   // The scalar text of `key` if it is present and valid for its schema entry.
@@ -673,6 +674,7 @@ public:
     read_sites();
     read_wan();
     read_services();
+    read_jobs();
   }
 
 private:
@@ -1127,12 +1129,124 @@ private:
                    std::map<std::string, double>& params) {
     const YAML::Node node = reader.get(key);
     if (!node.IsMap()) return;
-    MapReader section(node, "services[]." + key, reader.path(key));
+    MapReader section(node, join_key_path(reader.pattern(), key), reader.path(key));
     section.read("policy", policy);
     for (auto it = node.begin(); it != node.end(); ++it) {
       if (!it->first.IsScalar() || it->first.Scalar() == "policy") continue;
       double value = 0.0;
       if (section.read(it->first.Scalar(), value)) params[it->first.Scalar()] = value;
+    }
+  }
+
+  // ----- jobs
+
+  void read_job_properties(MapReader& reader, JobPropertiesSpec& properties) {
+    reader.read("priority", properties.priority);
+    reader.read_choice("preemptible", properties.is_preemptible, {{"true", true}, {"false", false}});
+    reader.read_choice("locality", properties.locality,
+                       {{"any", JobPropertiesSpec::Locality::any},
+                        {"node", JobPropertiesSpec::Locality::node},
+                        {"rack", JobPropertiesSpec::Locality::rack}});
+    reader.read("compute_efficiency", properties.compute_efficiency);
+    reader.read("restart_overhead", properties.restart_overhead);
+    if (const YAML::Node node = reader.get("checkpoint"); node.IsMap()) {
+      MapReader checkpoint(node, join_key_path(reader.pattern(), "checkpoint"), reader.path("checkpoint"));
+      checkpoint.read("interval", properties.checkpoint_interval);
+      checkpoint.read("size", properties.checkpoint_bytes);
+    }
+  }
+
+  void read_jobs() {
+    const YAML::Node node = lookup(root_, "jobs");
+    if (!node.IsMap()) return;
+    JobsSpec& jobs = spec_.jobs;
+    jobs.is_enabled = true;
+    MapReader reader(node, "jobs", "jobs");
+    if (reader.has("site")) {
+      if (reader.read("site", jobs.site) && find_site(jobs.site) == nullptr && all_sites_named_)
+        diagnostics_.at(reader.mark("site"), reader.path("site"),
+                        fmt::format("unknown site `{}`{}", jobs.site, suggestion_text(jobs.site, site_names(), "sites")));
+    } else if (!sites_.empty()) {
+      jobs.site = sites_.front().spec.name;
+    }
+    read_policy(reader, "queue", jobs.queue_policy, jobs.queue_params);
+    read_policy(reader, "placement", jobs.placement_policy, jobs.placement_params);
+    reader.read("estimate_factor", jobs.estimate_factor);
+    if (const YAML::Node defaults = reader.get("defaults"); defaults.IsMap()) {
+      MapReader section(defaults, "jobs.defaults", "jobs.defaults");
+      read_job_properties(section, jobs.defaults);
+    }
+    std::map<std::string, int> seen;
+    for (const auto& [item, path] : map_items(reader.get("list"), "jobs.list")) {
+      MapReader job_reader(item, "jobs.list[]", path);
+      JobSpec job;
+      job.properties = jobs.defaults;
+      if (job_reader.read("name", job.name)) first_definition(seen, job.name, job_reader, "job");
+      job_reader.read("count", job.count);
+      job_reader.read("submit", job.submit);
+      job_reader.read("gpus", job.gpus);
+      job_reader.read("gpu_milli", job.gpu_milli);
+      if (job_reader.read("gpu_type", job.gpu_type) && spec_.catalog.find_gpu(job.gpu_type) == nullptr)
+        diagnostics_.at(job_reader.mark("gpu_type"), job_reader.path("gpu_type"),
+                        fmt::format("unknown GPU type `{}`{}", job.gpu_type,
+                                    suggestion_text(job.gpu_type, spec_.catalog.gpu_names(), "GPU types")));
+      double duration = 0.0;
+      if (job_reader.read("duration", duration)) job.duration = duration;
+      if (const YAML::Node work_node = job_reader.get("work"); work_node.IsMap()) {
+        MapReader work(work_node, "jobs.list[].work", job_reader.path("work"));
+        JobWorkSpec parsed;
+        work.read("iterations", parsed.iterations);
+        work.read("flops_per_iteration", parsed.flops_per_iteration);
+        work.read("allreduce", parsed.allreduce_bytes);
+        work.read("steps", parsed.steps);
+        job.work = parsed;
+      }
+      double estimate = 0.0;
+      if (job_reader.read("estimate", estimate)) job.estimate = estimate;
+      read_job_properties(job_reader, job.properties);
+      const bool has_duration = job_reader.has("duration");
+      const bool has_work = job_reader.has("work");
+      if (has_duration == has_work)
+        diagnostics_.at(job_reader.key_mark(has_work ? "work" : "name"), job_reader.path(has_work ? "work" : "name"),
+                        has_work ? "give either `duration` or `work`, not both"
+                                 : "a job needs `duration` (seconds alone on its GPUs) or `work` (iterations)");
+      if (job.gpu_milli < 1000 && job.properties.locality == JobPropertiesSpec::Locality::rack)
+        diagnostics_.at(job_reader.mark("gpu_milli"), job_reader.path("gpu_milli"),
+                        "a fractional job (gpu_milli < 1000) runs on one node: locality `rack` does not apply");
+      if (job.gpu_milli < 1000 && job.work)
+        diagnostics_.at(job_reader.mark("gpu_milli"), job_reader.path("gpu_milli"),
+                        "a fractional job cannot have `work` (it shares its GPUs): give `duration`");
+      jobs.list.push_back(std::move(job));
+    }
+    if (const YAML::Node trace_node = reader.get("trace"); trace_node.IsMap()) {
+      MapReader trace(trace_node, "jobs.trace", "jobs.trace");
+      JobTraceSpec parsed;
+      trace.read("format", parsed.format);
+      trace.read("path", parsed.path);
+      trace.read("time_scale", parsed.time_scale);
+      std::uint64_t max_jobs = 0;
+      if (trace.read("max_jobs", max_jobs)) parsed.max_jobs = static_cast<std::int64_t>(max_jobs);
+      jobs.trace = parsed;
+    }
+    if (const YAML::Node synthetic_node = reader.get("synthetic"); synthetic_node.IsMap()) {
+      MapReader synthetic(synthetic_node, "jobs.synthetic", "jobs.synthetic");
+      SyntheticJobsSpec parsed;
+      std::uint64_t count = 0;
+      if (synthetic.read("count", count)) parsed.count = static_cast<std::int64_t>(count);
+      synthetic.read("rate", parsed.rate);
+      if (synthetic.has("gpus")) {
+        parsed.gpu_mix.clear();
+        for (const auto& [mix_node, mix_path] : map_items(synthetic.get("gpus"), "jobs.synthetic.gpus")) {
+          MapReader mix(mix_node, "jobs.synthetic.gpus[]", mix_path);
+          int gpus = 1;
+          double weight = 1.0;
+          mix.read("gpus", gpus);
+          mix.read("weight", weight);
+          parsed.gpu_mix.emplace_back(gpus, weight);
+        }
+      }
+      if (auto duration = synthetic.read_distribution("duration")) parsed.duration = *duration;
+      jobs.synthetic = parsed;
     }
   }
 

@@ -53,6 +53,32 @@ void add_distribution_forms(std::vector<SchemaEntry>& table, const std::string& 
   table.push_back(quantity(path + ".lognormal.sigma", QuantityKind::number).required().at_least(0).doc("Standard deviation of the underlying normal distribution."));
 }
 
+// Keys a job takes both in `jobs.defaults` and in each `jobs.list[]` item.
+void add_job_properties(std::vector<SchemaEntry>& t, const std::string& prefix, const std::string& section_doc) {
+  using Q = QuantityKind;
+  const bool is_defaults = !section_doc.empty();
+  const auto fallback = [&](const std::string& builtin) { return is_defaults ? builtin : std::string("from jobs.defaults"); };
+  if (is_defaults) t.push_back(map(prefix).doc(section_doc));
+  t.push_back(integer(prefix + ".priority").by_default(fallback("0")).doc(
+      "Priority class; higher first under the `priority` queue policy, and only higher priorities preempt."));
+  t.push_back(choice(prefix + ".preemptible").by_default(fallback("false")).one_of({"true", "false"}).doc(
+      "Whether queue policies (and services scaling up) may stop the job; it goes back to the queue and "
+      "resumes from its last checkpoint."));
+  t.push_back(choice(prefix + ".locality").by_default(fallback("any")).one_of({"any", "node", "rack"}).doc(
+      "`node`: all GPUs on one node; `rack`: all in one rack; `any`: wherever the placement policy puts them."));
+  t.push_back(quantity(prefix + ".compute_efficiency", Q::number).by_default(fallback("0.5")).above(0).at_most(1).doc(
+      "`work` jobs: achieved fraction of the GPUs' peak FLOP/s (model FLOP utilisation)."));
+  t.push_back(quantity(prefix + ".restart_overhead", Q::duration).by_default(fallback("0s")).at_least(0).doc(
+      "Time to restart after a preemption (container start, process group set-up), before the checkpoint is read back."));
+  t.push_back(map(prefix + ".checkpoint").doc(
+      "Periodic checkpoints, written from the job's GPUs through the network to the site's storage host while the "
+      "job pauses; a preempted job resumes from its last one (reading it back) and the work since then is lost."));
+  t.push_back(quantity(prefix + ".checkpoint.interval", Q::duration).by_default(fallback("0s")).at_least(0).doc(
+      "Run time between checkpoints; 0 = none (a preempted job restarts from the beginning)."));
+  t.push_back(quantity(prefix + ".checkpoint.size", Q::size).by_default(fallback("0B")).at_least(0).doc(
+      "Bytes of one checkpoint (model and optimizer state), split evenly over the job's GPUs."));
+}
+
 std::vector<SchemaEntry> build_schema() {
   using Q = QuantityKind;
   std::vector<SchemaEntry> t;
@@ -235,6 +261,71 @@ std::vector<SchemaEntry> build_schema() {
       "Waiting requests; an arrival finding it full is dropped."));
   t.push_back(quantity("services[].balancer_queue.timeout", Q::duration).by_default("60s").at_least(0).doc(
       "A request waiting longer is dropped; 0 = no limit."));
+
+  // Training and batch jobs.
+  t.push_back(map("jobs").doc(
+      "Gang-scheduled GPU jobs (training, batch) sharing the GPU pool with the services: where they come from "
+      "(`list`, `trace`, `synthetic`, any mix) and how they are queued and placed."));
+  t.push_back(text("jobs.site").by_default("the first site").doc("Site whose nodes the jobs run on."));
+  t.push_back(map("jobs.queue").doc("Queue policy: which waiting jobs start, and which running jobs are preempted."));
+  t.push_back(text("jobs.queue.policy").by_default("fifo").doc(
+      "A registered job queue policy: `fifo`, `sjf`, `priority`, `easy_backfill`, `las` (`leptonsim policies --kind job_queue`)."));
+  t.push_back(quantity("jobs.queue.<param>", Q::number).doc("A parameter of the queue policy (see `leptonsim policies`)."));
+  t.push_back(map("jobs.placement").doc("Placement policy: which GPUs a starting job gets."));
+  t.push_back(text("jobs.placement.policy").by_default("first_fit").doc(
+      "A registered job placement policy: `first_fit`, `best_fit`, `topology_pack`, `spread`."));
+  t.push_back(quantity("jobs.placement.<param>", Q::number).doc("A parameter of the placement policy."));
+  t.push_back(quantity("jobs.estimate_factor", Q::number).by_default("1").above(0).doc(
+      "Runtime estimates the schedulers see (SJF, EASY reservations) are the true remaining time times this "
+      "(users' requested time limits are typically 2-5 times the real runtime)."));
+  add_job_properties(t, "jobs.defaults", "Defaults for every job: list items override them; trace and synthetic jobs take them as they are.");
+  t.push_back(list("jobs.list").of(ValueType::map).by_default("[]").doc("Jobs written out one by one."));
+  t.push_back(text("jobs.list[].name").required().doc("Job name (with `count` > 1: `name-0`, `name-1`, ...)."));
+  t.push_back(integer("jobs.list[].count").by_default("1").at_least(1).doc("Identical copies of the job, submitted together."));
+  t.push_back(quantity("jobs.list[].submit", Q::duration).by_default("0s").at_least(0).doc("Submission time."));
+  t.push_back(integer("jobs.list[].gpus").by_default("1").at_least(1).doc("GPUs the job needs, all at once (gang)."));
+  t.push_back(integer("jobs.list[].gpu_milli").by_default("1000").at_least(1).at_most(1000).doc(
+      "Share of each GPU in thousandths; below 1000 the job shares GPUs with other fractional jobs and runs on one node."));
+  t.push_back(text("jobs.list[].gpu_type").by_default("any GPU of the site").doc("Required GPU type."));
+  t.push_back(quantity("jobs.list[].duration", Q::duration).above(0).doc(
+      "Run time when alone on its GPUs (checkpoint writes and restores come on top). Give `duration` or `work`."));
+  t.push_back(map("jobs.list[].work").doc(
+      "Data-parallel training: each iteration computes `flops_per_iteration` split over the job's GPUs, then "
+      "ring-all-reduces `allreduce` bytes over them through the network (each GPU sends 2(n-1)/n x bytes to the "
+      "next in ring order), so placement changes the speed."));
+  t.push_back(quantity("jobs.list[].work.iterations", Q::number).required().at_least(1).doc("Training iterations."));
+  t.push_back(quantity("jobs.list[].work.flops_per_iteration", Q::compute_amount).required().above(0).doc(
+      "FLOP of one iteration over all GPUs (forward and backward of the global batch)."));
+  t.push_back(quantity("jobs.list[].work.allreduce", Q::size).by_default("0B").at_least(0).doc(
+      "Bytes all-reduced per iteration (the gradients: parameters x bytes per gradient)."));
+  t.push_back(integer("jobs.list[].work.steps").by_default("100").at_least(1).doc(
+      "Simulation granularity: the iterations run as at most this many steps of equal size, each one compute "
+      "phase and one all-reduce (per-iteration latency is added per iteration). More steps: finer checkpoint "
+      "and preemption timing, more events."));
+  t.push_back(quantity("jobs.list[].estimate", Q::duration).above(0).doc(
+      "Runtime estimate the schedulers see; default: duration x `estimate_factor`, or the ideal time of `work`."));
+  add_job_properties(t, "jobs.list[]", "");
+  t.push_back(map("jobs.trace").doc(
+      "Replay of a GPU cluster job trace: each row one job needing `num_gpu` GPUs for its recorded duration, "
+      "submitted at its recorded time (the first at 0). Rows that are well formed but unusable are skipped and counted "
+      "(`jobs.skipped` in the summary, a `jobs_skipped` event per reason)."));
+  t.push_back(choice("jobs.trace.format").required().one_of({"philly_csv", "alibaba_openb", "helios_csv"}).doc(
+      "`philly_csv`: Tiresias/Philly `job_id,num_gpu,submit_time,iterations,model_name,duration,interval`; "
+      "`alibaba_openb`: the openb pod list (fractional `gpu_milli` shares; `gpu_spec` is not mapped to GPU types); "
+      "`helios_csv`: Helios `cluster_log.csv`."));
+  t.push_back(text("jobs.trace.path").required().doc("Trace file, relative to the scenario file's folder."));
+  t.push_back(quantity("jobs.trace.time_scale", Q::number).by_default("1").above(0).doc(
+      "Multiplies every submission time (0.5 = submissions twice as dense)."));
+  t.push_back(integer("jobs.trace.max_jobs").by_default("0").at_least(0).wide().doc("Only the first jobs by submission; 0 = all."));
+  t.push_back(map("jobs.synthetic").doc("Generated jobs: Poisson submissions with random sizes and durations."));
+  t.push_back(integer("jobs.synthetic.count").required().at_least(1).wide().doc("Number of jobs."));
+  t.push_back(quantity("jobs.synthetic.rate", Q::rate).required().above(0).doc("Mean submissions per second (e.g. `30/h`)."));
+  t.push_back(list("jobs.synthetic.gpus").of(ValueType::map).by_default("[{gpus: 1, weight: 1}]").doc(
+      "GPU counts and their relative weights."));
+  t.push_back(integer("jobs.synthetic.gpus[].gpus").required().at_least(1).doc("GPUs of a job of this kind."));
+  t.push_back(quantity("jobs.synthetic.gpus[].weight", Q::number).by_default("1").above(0).doc("Relative frequency."));
+  t.push_back(distribution("jobs.synthetic.duration", Q::duration).by_default("1h").above(0).doc("Run time of each job."));
+  add_distribution_forms(t, "jobs.synthetic.duration", Q::duration, "run time");
 
   // Catalogue overrides.
   t.push_back(map("catalog").doc(
@@ -518,7 +609,11 @@ Key paths use `.` between map keys and `[]` for the items of a list;
   const std::vector<Section> sections = {
       {"Top level", "", "General settings of the run."},
       {"platform", "platform", "Sites, their racks, nodes and fabric, and the WAN between them."},
-      {"services", "services", "Inference services with a fixed number of replicas."},
+      {"services", "services", "Inference services: replicas behind a load balancer, scaled by an autoscaler."},
+      {"jobs", "jobs",
+       "Training and batch jobs: gang-scheduled on the services' GPU pool by a queue policy and a placement policy "
+       "(`leptonsim policies --kind job_queue`, `--kind job_placement`). Jobs come from `list`, `trace` and "
+       "`synthetic` together. Per-job outcomes are in the report's `jobs` table (docs/report-schema.md)."},
       {"catalog", "catalog", "Hardware catalogue additions and overrides."},
   };
   for (const auto& section : sections) {

@@ -183,6 +183,69 @@ struct ServiceSpec {
   TokenSpec tokens;                      // tokens per request for the LLM model
 };
 
+// Properties every job has: from `jobs.defaults`, overridden per `jobs.list` item.
+struct JobPropertiesSpec {
+  int priority = 0;                   // higher first (priority policy); only higher priorities preempt
+  bool is_preemptible = false;        // may be stopped and requeued
+  enum class Locality { any, node, rack };
+  Locality locality = Locality::any;  // node: one node; rack: one rack
+  double compute_efficiency = 0.5;    // work jobs: fraction of peak FLOP/s achieved, (0, 1]
+  double restart_overhead = 0.0;      // seconds before a preempted job resumes (then it reads its checkpoint)
+  double checkpoint_interval = 0.0;   // seconds of run time between checkpoints; 0 = none
+  double checkpoint_bytes = 0.0;      // bytes of one checkpoint
+};
+
+// Data-parallel training work: iterations of compute then a ring all-reduce.
+struct JobWorkSpec {
+  double iterations = 1.0;            // >= 1
+  double flops_per_iteration = 0.0;   // FLOP per iteration over all GPUs
+  double allreduce_bytes = 0.0;       // bytes all-reduced per iteration
+  int steps = 100;                    // the iterations run as at most this many simulated steps
+};
+
+// One job (or `count` identical ones) written in the scenario.
+struct JobSpec {
+  std::string name;                   // unique, required
+  int count = 1;                      // copies: name-0, name-1, ...
+  double submit = 0.0;                // seconds
+  int gpus = 1;                       // gang size
+  int gpu_milli = 1000;               // share of each GPU (1..1000)
+  std::string gpu_type;               // required GPU type; "" = any of the site
+  std::optional<double> duration;     // seconds alone on its GPUs; or
+  std::optional<JobWorkSpec> work;    // iterations of compute and all-reduce
+  std::optional<double> estimate;     // runtime estimate for schedulers; default from duration or work
+  JobPropertiesSpec properties;
+};
+
+// A GPU cluster job trace to replay.
+struct JobTraceSpec {
+  std::string format;                 // philly_csv | alibaba_openb | helios_csv
+  std::string path;                   // relative to the scenario file's folder
+  double time_scale = 1.0;            // multiplies submission times
+  std::int64_t max_jobs = 0;          // 0 = all
+};
+
+struct SyntheticJobsSpec {
+  std::int64_t count = 0;             // jobs generated
+  double rate = 0.0;                  // submissions per second (Poisson)
+  std::vector<std::pair<int, double>> gpu_mix{{1, 1.0}};  // (GPUs, weight)
+  DistributionSpec duration{DistributionSpec::Kind::deterministic, 3600.0, 0.0};
+};
+
+struct JobsSpec {
+  bool is_enabled = false;            // true when the scenario has a `jobs:` section
+  std::string site;                   // site of the jobs; "" = first site
+  std::string queue_policy = "fifo";
+  std::map<std::string, double> queue_params;
+  std::string placement_policy = "first_fit";
+  std::map<std::string, double> placement_params;
+  double estimate_factor = 1.0;       // estimates = true remaining time x this
+  JobPropertiesSpec defaults;         // for trace and synthetic jobs, and unset list fields
+  std::vector<JobSpec> list;
+  std::optional<JobTraceSpec> trace;
+  std::optional<SyntheticJobsSpec> synthetic;
+};
+
 // Whether runs write per-node time series (see `node_series` in the reference).
 enum class NodeSeries { automatic, on, off };
 inline constexpr int kNodeSeriesAutomaticMaxNodes = 64;
@@ -196,6 +259,7 @@ struct ScenarioSpec {
   NodeSeries node_series = NodeSeries::automatic;  // per-node series in the report
   PlatformSpec platform;            // hardware
   std::vector<ServiceSpec> services; // inference services
+  JobsSpec jobs;                    // training and batch jobs
   HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
 
   // Provenance, filled by the loader (not YAML keys).

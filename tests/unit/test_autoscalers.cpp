@@ -563,10 +563,13 @@ TEST_CASE("autoscaler registry: every policy, valid defaults, helpful errors", "
     CHECK(desired >= 1);
     CHECK(desired <= 10);
   }
-  // Autoscalers are listed after the load balancers.
+  // Autoscalers are listed after the load balancers and before the job policies.
   const std::vector<PolicyInfo> all = all_policy_infos();
   REQUIRE_FALSE(all.empty());
-  CHECK(all.back().kind == "autoscaler");
+  std::vector<std::string> kinds;
+  for (const PolicyInfo& info : all)
+    if (kinds.empty() || kinds.back() != info.kind) kinds.push_back(info.kind);
+  CHECK(kinds == std::vector<std::string>{"load_balancer", "autoscaler", "job_queue", "job_placement"});
 
   CHECK_THROWS_WITH(registry.make("hpaa", {}),
                     Catch::Contains("did you mean 'hpa'") && Catch::Contains("hpa, kpa, lepton, predictive, static, step"));

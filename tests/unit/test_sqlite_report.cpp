@@ -143,7 +143,7 @@ TEST_CASE("write_report round trip, read back with the sqlite3 C API", "[report]
     CHECK(rows[0].text == std::vector<std::string>{"created_by", "leptonsim run"});
     CHECK(rows[1].text[0] == "generator");
     CHECK(rows[1].text[1].rfind("leptonsim ", 0) == 0);
-    CHECK(rows[2].text == std::vector<std::string>{"schema_version", "1"});
+    CHECK(rows[2].text == std::vector<std::string>{"schema_version", "2"});
     CHECK(rows[3].text == std::vector<std::string>{"sweep_id", "s-42"});
   }
   SECTION("runs") {
@@ -273,7 +273,7 @@ TEST_CASE("ReportReader reads what write_report wrote", "[report]") {
   write_report(path, {a, second_run()});
 
   const ReportReader reader(path);
-  CHECK(reader.schema_version() == "1");
+  CHECK(reader.schema_version() == "2");
   CHECK(reader.meta().at("created_by") == "leptonsim");
   CHECK(reader.run_ids() == std::vector<std::int64_t>{1, 2});
 
@@ -333,10 +333,10 @@ TEST_CASE("ReportReader rejects missing files, non-reports and other schema vers
   REQUIRE(sqlite3_open(future.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-                       "INSERT INTO meta VALUES ('schema_version', '2');",
+                       "INSERT INTO meta VALUES ('schema_version', '3');",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  CHECK_THROWS_WITH(ReportReader(future), Catch::Contains("schema_version '2'"));
+  CHECK_THROWS_WITH(ReportReader(future), Catch::Contains("schema_version '3'"));
 }
 
 TEST_CASE("write_report failures leave neither a file at the path nor a temporary file",
