@@ -75,6 +75,8 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"unknown_gpu_type.yaml", "H100-SXM"},
       {"replica_too_big.yaml", "16"},
       {"unit_typo.yaml", "30sec"},
+      {"jobs_bad_trace.yaml", "philly_bad_gpus.csv:4: column 'num_gpu'"},
+      {"jobs_invalid.yaml", "jobs.list[0].name: a job needs `duration`"},
   };
   for (const auto& [name, phrase] : fixtures) {
     TempDir dir;

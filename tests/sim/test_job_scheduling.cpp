@@ -1,0 +1,353 @@
+// Jobs through the whole simulator: completion times computed by hand for each
+// queue policy on a one-node platform, all-reduce times against
+// 2(n-1)/n x B / bottleneck bandwidth, preemption and checkpoint accounting,
+// services preempting jobs, trace replay and determinism.
+#include "CliRunner.hpp"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <map>
+#include <nlohmann/json.hpp>
+
+using namespace leptonsim;
+using namespace leptonsim::testing;
+
+namespace {
+
+// One h100x8 node (8 GPUs) unless the scenario says otherwise.
+const char* kOneNode = R"(platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 1, node: h100x8}]
+)";
+
+RunResult run_scenario(const std::string& yaml, const std::vector<std::string>& sets = {}) {
+  TempDir dir;
+  write_file(dir / "s.yaml", yaml);
+  std::vector<std::string> args{"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"};
+  for (const std::string& set : sets) {
+    args.push_back("--set");
+    args.push_back(set);
+  }
+  const CliResult ran = run_leptonsim(args, dir);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  return ReportReader((dir / "r.db").string()).load(1);
+}
+
+std::map<std::string, JobOutcome> by_name(const RunResult& result) {
+  std::map<std::string, JobOutcome> jobs;
+  for (const JobOutcome& job : result.jobs) jobs[job.job] = job;
+  return jobs;
+}
+
+double metric(const RunResult& result, const std::string& name) {
+  for (const SummaryMetric& m : result.summary)
+    if (m.metric == name) return m.value;
+  FAIL("no metric " << name);
+  return 0.0;
+}
+
+// (start, end) of every job, by name.
+std::map<std::string, std::pair<double, double>> timeline(const RunResult& result) {
+  std::map<std::string, std::pair<double, double>> out;
+  for (const JobOutcome& job : result.jobs) out[job.job] = {job.first_start.value_or(-1), job.end.value_or(-1)};
+  return out;
+}
+
+using Timeline = std::map<std::string, std::pair<double, double>>;
+
+// a holds half the node until 1000 s; big needs the whole node; small would
+// fit next to a and ends (by its estimate) before big's reservation at 1000 s;
+// late would fit too but would outlive the reservation.
+std::string backfill_scenario(const std::string& policy) {
+  return fmt::format(R"(name: backfill
+duration: 2h
+{}jobs:
+  queue: {{policy: {}}}
+  list:
+    - {{name: a, submit: 0s, gpus: 4, duration: 1000s}}
+    - {{name: big, submit: 10s, gpus: 8, duration: 500s}}
+    - {{name: small, submit: 20s, gpus: 4, duration: 900s}}
+    - {{name: late, submit: 30s, gpus: 4, duration: 2000s}}
+)",
+                     kOneNode, policy);
+}
+
+}  // namespace
+
+TEST_CASE("fifo: the blocked head holds everyone behind it", "[jobs]") {
+  CHECK(timeline(run_scenario(backfill_scenario("fifo"))) ==
+        Timeline{{"a", {0, 1000}}, {"big", {1000, 1500}}, {"small", {1500, 2400}}, {"late", {1500, 3500}}});
+}
+
+TEST_CASE("easy backfilling starts a small job early without delaying the head", "[jobs]") {
+  // small runs 20..920 beside a; big still starts at 1000 as under fifo; late still waits for big.
+  const RunResult result = run_scenario(backfill_scenario("easy_backfill"));
+  CHECK(timeline(result) ==
+        Timeline{{"a", {0, 1000}}, {"big", {1000, 1500}}, {"small", {20, 920}}, {"late", {1500, 3500}}});
+  CHECK(metric(result, "jobs.jct_mean") == Approx((1000 + 1490 + 900 + 3470) / 4.0));
+  CHECK(metric(result, "jobs.makespan") == Approx(3500));
+}
+
+TEST_CASE("sjf beats fifo on mean completion time when a short job queues behind a long one", "[jobs]") {
+  const std::string yaml = fmt::format(R"(name: sjf
+duration: 2h
+{}jobs:
+  list:
+    - {{name: first, submit: 0s, gpus: 8, duration: 1000s}}
+    - {{name: long, submit: 10s, gpus: 8, duration: 1000s}}
+    - {{name: short, submit: 20s, gpus: 8, duration: 100s}}
+)",
+                                       kOneNode);
+  const RunResult fifo = run_scenario(yaml, {"jobs.queue.policy=fifo"});
+  const RunResult sjf = run_scenario(yaml, {"jobs.queue.policy=sjf"});
+  CHECK(timeline(fifo) == Timeline{{"first", {0, 1000}}, {"long", {1000, 2000}}, {"short", {2000, 2100}}});
+  CHECK(timeline(sjf) == Timeline{{"first", {0, 1000}}, {"long", {1100, 2100}}, {"short", {1000, 1100}}});
+  CHECK(metric(fifo, "jobs.jct_mean") == Approx((1000 + 1990 + 2080) / 3.0));
+  CHECK(metric(sjf, "jobs.jct_mean") == Approx((1000 + 2090 + 1080) / 3.0));
+  CHECK(metric(sjf, "jobs.jct_mean") < metric(fifo, "jobs.jct_mean"));
+}
+
+TEST_CASE("priority preemption: the urgent job runs at once, the victim resumes from its checkpoint", "[jobs]") {
+  // low checkpoints every 300 s of run time (no bytes: instant); high arrives at
+  // 450 s and preempts it: 150 s x 8 GPUs since the checkpoint at 300 s are
+  // lost. high runs 450..550; low restarts at 550, spends 20 s restarting and
+  // runs its remaining 700 s from 570: ends at 1270.
+  const std::string yaml = fmt::format(R"(name: priority
+duration: 1h
+{}jobs:
+  queue: {{policy: priority}}
+  list:
+    - {{name: low, submit: 0s, gpus: 8, duration: 1000s, preemptible: true, restart_overhead: 20s,
+       checkpoint: {{interval: 300s}}}}
+    - {{name: high, submit: 450s, gpus: 8, duration: 100s, priority: 5}}
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  const auto jobs = by_name(result);
+  CHECK(jobs.at("high").first_start == Approx(450));
+  CHECK(jobs.at("high").end == Approx(550));
+  CHECK(jobs.at("low").end == Approx(1270));
+  CHECK(jobs.at("low").preemptions == 1);
+  CHECK(jobs.at("low").lost_gpu_seconds == Approx(150 * 8));
+  CHECK(jobs.at("low").waited_seconds == Approx(100));
+  CHECK(metric(result, "jobs.preemptions") == 1);
+  CHECK(metric(result, "jobs.lost_gpu_hours") == Approx(1200 / 3600.0));
+  CHECK(metric(result, "jobs.overhead_gpu_hours") == Approx(20 * 8 / 3600.0));
+  // Held: low 450 + 720 s, high 100 s, all on 8 GPUs.
+  CHECK(metric(result, "jobs.gpu_hours") == Approx((450 + 720 + 100) * 8 / 3600.0));
+  CHECK(metric(result, "jobs.effective_training_ratio") == Approx(1.0 - (1200.0 + 160.0) / ((450 + 720 + 100) * 8)));
+  bool found = false;
+  for (const Event& event : result.events)
+    if (event.kind == "job_preempted") {
+      found = true;
+      CHECK(event.t == Approx(450));
+      CHECK(event.entity == "low");
+      CHECK(nlohmann::json::parse(event.detail).at("lost_gpu_seconds").get<double>() == Approx(1200));
+    }
+  CHECK(found);
+  // Without preemption high waits for low.
+  const auto patient = by_name(run_scenario(yaml, {"jobs.queue.preempt=0"}));
+  CHECK(patient.at("high").first_start == Approx(1000));
+}
+
+TEST_CASE("las: a job past the threshold yields to a new one, and gets the GPUs back in arrival order", "[jobs]") {
+  // Threshold 800 GPU-s = 100 s on 8 GPUs. A (0 s) passes it at 100 s. B
+  // arrives at 225 s in the first queue: A is preempted (last checkpoint at
+  // 200 s: 25 s x 8 lost). B passes the threshold at 325 s and, both in the
+  // second queue, the older A takes the GPUs back (B's last checkpoint at 305 s:
+  // 20 s x 8 lost, 80 s kept). A needs 800 s more: 325..1125. B then needs
+  // 220 s: 1125..1345.
+  const std::string yaml = fmt::format(R"(name: las
+duration: 1h
+{}jobs:
+  queue: {{policy: las, levels: 2, first_threshold: 800}}
+  defaults: {{preemptible: true}}
+  list:
+    - {{name: A, submit: 0s, gpus: 8, duration: 1000s, checkpoint: {{interval: 50s}}}}
+    - {{name: B, submit: 225s, gpus: 8, duration: 300s, checkpoint: {{interval: 40s}}}}
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  const auto jobs = by_name(result);
+  CHECK(jobs.at("A").end == Approx(1125));
+  CHECK(jobs.at("B").first_start == Approx(225));
+  CHECK(jobs.at("B").end == Approx(1345));
+  CHECK(jobs.at("A").lost_gpu_seconds == Approx(200));
+  CHECK(jobs.at("B").lost_gpu_seconds == Approx(160));
+  CHECK(metric(result, "jobs.preemptions") == 2);
+  // Under fifo nobody is preempted: A 0..1000, B 1000..1300.
+  const auto fifo = by_name(run_scenario(yaml, {"jobs.queue={policy: fifo}"}));
+  CHECK(fifo.at("A").end == Approx(1000));
+  CHECK(fifo.at("B").end == Approx(1300));
+}
+
+namespace {
+
+// 2 racks x 4 h100x8 nodes: NVLink 450 GB/s per direction inside a node; a
+// GPU reaches the fabric through its own PCIe link (64 GB/s), the bottleneck
+// of any path between nodes.
+std::string allreduce_scenario(int gpus, const std::string& placement) {
+  return fmt::format(R"(name: allreduce
+duration: 1h
+platform:
+  sites: [{{name: lab, racks: 2, nodes_per_rack: 4, node: h100x8, fabric: {{link: 400Gbps, latency: 1us}}}}]
+jobs:
+  placement: {{policy: {}}}
+  list:
+    - {{name: ring, gpus: {}, work: {{iterations: 1, flops_per_iteration: 1FLOP, allreduce: 10GB, steps: 1}}}}
+)",
+                     placement, gpus);
+}
+
+double ring_seconds(int gpus, const std::string& placement) {
+  const RunResult result = run_scenario(allreduce_scenario(gpus, placement));
+  REQUIRE(result.jobs.size() == 1);
+  REQUIRE(result.jobs[0].end);
+  return *result.jobs[0].end - *result.jobs[0].first_start;
+}
+
+}  // namespace
+
+TEST_CASE("ring all-reduce on an idle fabric takes 2(n-1)/n x B / bottleneck bandwidth", "[jobs][network]") {
+  constexpr double bytes = 10e9;
+  // 8 GPUs of one node: NVLink.
+  CHECK(ring_seconds(8, "topology_pack") == Approx(2.0 * 7 / 8 * bytes / 450e9).epsilon(0.05));
+  // 16 GPUs on two nodes: the two ring hops between nodes go through PCIe.
+  CHECK(ring_seconds(16, "topology_pack") == Approx(2.0 * 15 / 16 * bytes / 64e9).epsilon(0.05));
+}
+
+TEST_CASE("packing a communication-heavy job in one node beats spreading it across racks", "[jobs][network]") {
+  const double packed = ring_seconds(8, "topology_pack");
+  const double spread = ring_seconds(8, "spread");
+  CHECK(spread == Approx(2.0 * 7 / 8 * 10e9 / 64e9).epsilon(0.05));
+  CHECK(packed * 5 < spread);
+}
+
+TEST_CASE("work jobs: compute time is FLOP / (GPUs x peak x efficiency), plus the all-reduce per step", "[jobs]") {
+  // 8 GPUs of 989 TFLOP/s dense BF16 at efficiency 0.5; 1000 iterations of
+  // 8 PFLOP and 1 GB all-reduced over NVLink, in 10 steps.
+  const std::string yaml = fmt::format(R"(name: work
+duration: 1h
+{}jobs:
+  list:
+    - {{name: train, gpus: 8, compute_efficiency: 0.5,
+       work: {{iterations: 1000, flops_per_iteration: 8PFLOP, allreduce: 1GB, steps: 10}}}}
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  const double compute = 1000 * 8e15 / (8 * 989e12 * 0.5);
+  const double ring = 1000 * 2.0 * 7 / 8 * 1e9 / 450e9;
+  REQUIRE(result.jobs.size() == 1);
+  CHECK(*result.jobs[0].end == Approx(compute + ring).epsilon(0.01));
+  CHECK(result.jobs[0].ideal_seconds == Approx(compute + ring).epsilon(0.001));
+  // Busy GPUs: the compute phases only.
+  CHECK(metric(result, "jobs.busy_gpu_hours") == Approx(8 * compute / 3600).epsilon(0.01));
+}
+
+TEST_CASE("checkpoints are written through the network and add their transfer time", "[jobs][network]") {
+  // 1000 s of work with a checkpoint every 300 s: writes at 300, 600 and 900 s.
+  // 80 GB from 8 GPUs (10 GB each over 64 GB/s PCIe, 512 GB/s in all) share
+  // the node's 400 GB/s NIC: 0.2 s each.
+  const std::string yaml = fmt::format(R"(name: checkpoints
+duration: 1h
+{}jobs:
+  list:
+    - {{name: train, gpus: 8, duration: 1000s, checkpoint: {{interval: 300s, size: 80GB}}}}
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  REQUIRE(result.jobs.size() == 1);
+  CHECK(*result.jobs[0].end - 1000 == Approx(3 * 80e9 / 400e9).epsilon(0.05));
+  CHECK(metric(result, "jobs.overhead_gpu_hours") == Approx(8 * 3 * 0.2 / 3600).epsilon(0.05));
+}
+
+TEST_CASE("a service scaling up preempts a lower-priority preemptible job", "[jobs][mixed]") {
+  // The node holds one 4-GPU replica; the job takes the other 4 GPUs. At the
+  // autoscaler's first decision (60 s) the service wants 2 replicas.
+  const std::string yaml = fmt::format(R"(name: mixed
+duration: 600s
+{}services:
+  - name: chat
+    replicas: 1
+    gpus_per_replica: 4
+    priority: 10
+    arrivals: {{rate: 1/s}}
+    service_time: 10ms
+    autoscaler: {{policy: static, min_replicas: 2, max_replicas: 2}}
+jobs:
+  list:
+    - {{name: batch, gpus: 4, duration: 1000s, preemptible: true}}
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  const auto jobs = by_name(result);
+  CHECK(jobs.at("batch").preemptions == 1);
+  CHECK(jobs.at("batch").state == "waiting");
+  bool preempted = false;
+  for (const Event& event : result.events)
+    if (event.kind == "job_preempted") {
+      preempted = true;
+      CHECK(event.t == Approx(60));
+      CHECK(nlohmann::json::parse(event.detail).at("by").get<std::string>() == "service chat");
+    }
+  CHECK(preempted);
+  // A job that is not preemptible keeps its GPUs.
+  const auto kept = by_name(run_scenario(yaml, {"jobs.list[0].preemptible=false"}));
+  CHECK(kept.at("batch").preemptions == 0);
+}
+
+TEST_CASE("trace replay: rows become jobs, CPU-only rows are counted skips", "[jobs][trace]") {
+  const std::string yaml = fmt::format(R"(name: replay
+duration: 4h
+{}jobs:
+  queue: {{policy: easy_backfill}}
+  trace: {{format: philly_csv, path: {}/tests/fixtures/traces/philly_small.csv}}
+)",
+                                       kOneNode, LEPTONSIM_SOURCE_DIR);
+  const RunResult result = run_scenario(yaml);
+  // 4 rows: j2 asks for 0 GPUs. Submissions are rebased to the first (100 s).
+  CHECK(metric(result, "jobs.submitted") == 3);
+  CHECK(metric(result, "jobs.skipped") == 1);
+  CHECK(metric(result, "jobs.completed") == 3);
+  const auto jobs = by_name(result);
+  CHECK(jobs.at("j0").submit == 0);
+  CHECK(jobs.at("j0").end == Approx(300));
+  CHECK(jobs.at("j1").end == Approx(60 + 1200.5));
+  // j3 needs the whole node: after j1 ends at 1260.5.
+  CHECK(jobs.at("j3").first_start == Approx(1260.5));
+  CHECK(jobs.at("j3").source == "philly_small.csv:5");
+  bool skip_event = false;
+  for (const Event& event : result.events) skip_event |= event.kind == "jobs_skipped";
+  CHECK(skip_event);
+}
+
+TEST_CASE("same scenario and seed give identical job results", "[jobs][determinism]") {
+  const std::string yaml = R"(name: synthetic
+duration: 12h
+platform:
+  sites: [{name: lab, racks: 2, nodes_per_rack: 2, node: h100x8}]
+jobs:
+  queue: {policy: las}
+  placement: {policy: best_fit}
+  defaults: {preemptible: true, checkpoint: {interval: 10min}}
+  synthetic:
+    count: 300
+    rate: 30/h
+    gpus: [{gpus: 1, weight: 5}, {gpus: 4, weight: 2}, {gpus: 8, weight: 1}, {gpus: 16, weight: 1}]
+    duration: {lognormal: {mean: 1h, sigma: 1.2}}
+)";
+  const RunResult a = run_scenario(yaml);
+  const RunResult b = run_scenario(yaml);
+  REQUIRE(a.jobs.size() == b.jobs.size());
+  REQUIRE(a.jobs.size() > 100);
+  for (std::size_t i = 0; i < a.jobs.size(); ++i) {
+    CHECK(a.jobs[i].job == b.jobs[i].job);
+    CHECK(a.jobs[i].end == b.jobs[i].end);
+    CHECK(a.jobs[i].placement == b.jobs[i].placement);
+  }
+  REQUIRE(a.summary.size() == b.summary.size());
+  for (std::size_t i = 0; i < a.summary.size(); ++i) CHECK(a.summary[i].value == b.summary[i].value);
+  CHECK(metric(a, "jobs.preemptions") > 0);
+  const RunResult c = run_scenario(yaml, {"seed=2"});
+  CHECK(metric(c, "jobs.jct_mean") != metric(a, "jobs.jct_mean"));
+}
