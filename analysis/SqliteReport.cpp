@@ -401,7 +401,7 @@ ReportReader::ReportReader(const std::string& path) : path_(path) {
     throw std::runtime_error(
         fmt::format("report '{}': not a leptonsim report ({})", path_, e.what()));
   }
-  if (version != kReportSchemaVersion && version != "1") {
+  if (version != kReportSchemaVersion) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw std::runtime_error(fmt::format(

@@ -25,8 +25,9 @@ struct sqlite3;
 namespace leptonsim {
 
 /// The schema version written to meta.schema_version. Readers accept reports
-/// of this version and of version 1 (which had no `jobs` table).
-inline constexpr const char* kReportSchemaVersion = "2";
+/// whose schema_version equals this value (additive changes, such as the
+/// `jobs` table, keep the version: readers tolerate their absence).
+inline constexpr const char* kReportSchemaVersion = "1";
 
 /// Optional meta data for a report.
 struct ReportInfo {
@@ -115,7 +116,7 @@ class ReportReader {
   std::vector<Event> events(std::int64_t run_id) const;
   /// Replica rows of one run in written order.
   std::vector<ReplicaRecord> replicas(std::int64_t run_id) const;
-  /// Job rows of one run in written order (none in a version 1 report).
+  /// Job rows of one run in written order (none in a report older than the `jobs` table).
   std::vector<JobOutcome> jobs(std::int64_t run_id) const;
 
  private:

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <limits>
 #include <set>
+#include <simgrid/Exception.hpp>
 
 namespace sg4 = simgrid::s4u;
 
@@ -70,8 +71,9 @@ const char* state_name(int state) {
   return names[state];
 }
 
+// Statistics of an empty set are undefined (NaN, NULL in the report), as for services.
 double quantile(std::vector<double> values, double q) {
-  if (values.empty()) return 0.0;
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::sort(values.begin(), values.end());
   const double position = q * static_cast<double>(values.size() - 1);
   const auto lower = static_cast<std::size_t>(std::floor(position));
@@ -80,7 +82,7 @@ double quantile(std::vector<double> values, double q) {
 }
 
 double mean(const std::vector<double>& values) {
-  if (values.empty()) return 0.0;
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
   double sum = 0.0;
   for (double v : values) sum += v;
   return sum / static_cast<double>(values.size());
@@ -375,9 +377,21 @@ void JobScheduler::wait_for(Job& job, std::vector<sg4::ActivityPtr> activities) 
   job.activities.clear();
 }
 
+// A preemption or the end of the run cancels the activities the actor waits
+// on before killing it; the cancelled wait can surface first as a SimGrid
+// exception, which only matters if this run of the job is still current.
+void JobScheduler::run_with_actor(int id, std::uint64_t generation) {
+  try {
+    run_steps(id, generation);
+  } catch (const simgrid::Exception&) {
+    const Job& job = jobs_[static_cast<std::size_t>(id)];
+    if (!is_stopped_ && job.generation == generation && job.state == Job::State::running) throw;
+  }
+}
+
 // Actor path: restart overhead, checkpoint restore, then steps of compute and
 // all-reduce with periodic checkpoints, all through SimGrid activities.
-void JobScheduler::run_with_actor(int id, std::uint64_t generation) {
+void JobScheduler::run_steps(int id, std::uint64_t generation) {
   Job& job = jobs_[static_cast<std::size_t>(id)];
   if (job.generation != generation) return;
   const JobPropertiesSpec& properties = job.spec.properties;
@@ -613,6 +627,7 @@ void JobScheduler::sample(double now, std::vector<TimeSeries>& series) {
 
 void JobScheduler::stop(double now) {
   // Running jobs are accounted up to the end; their actors and activities stop.
+  is_stopped_ = true;
   for (const auto& [id, running] : book_.running()) {
     Job& job = jobs_[static_cast<std::size_t>(id)];
     for (auto& activity : job.activities) activity->cancel();
@@ -631,7 +646,6 @@ void JobScheduler::stop(double now) {
   busy_gpus_.advance(now);
   waiting_jobs_.advance(now);
   running_jobs_.advance(now);
-  is_stopped_ = true;
 }
 
 void JobScheduler::report(RunResult& result) const {
@@ -701,7 +715,7 @@ void JobScheduler::report(RunResult& result) const {
   put("queue_delay_p95", quantile(queue_delay, 0.95), "s");
   put("wait_mean", mean(waited), "s");
   put("bounded_slowdown_mean", mean(slowdown), "1");
-  put("makespan", completed_ > 0 ? last_completion_ - std::max(first_submit_, 0.0) : 0.0, "s");
+  put("makespan", completed_ > 0 ? last_completion_ - std::max(first_submit_, 0.0) : std::numeric_limits<double>::quiet_NaN(), "s");
   put("preemptions", static_cast<double>(preemptions_), "1");
   put("gpu_hours", held / 3600.0, "GPU*h");
   put("busy_gpu_hours", busy_gpus_.area() / 3600.0, "GPU*h");

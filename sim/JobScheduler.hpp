@@ -77,6 +77,7 @@ private:
   void preempt(Job& job, double now, const std::string& by);
   void set_phase(Job& job, Phase phase, double now);
   void run_with_actor(int id, std::uint64_t generation);
+  void run_steps(int id, std::uint64_t generation);
   void wait_for(Job& job, std::vector<simgrid::s4u::ActivityPtr> activities);
   void release(Job& job, double now);
   double remaining_estimate(const Job& job) const;

@@ -161,6 +161,14 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
     }
     if (servicesWithNumbers > kMostServicesShown)
       groups << nonBreaking(tr("+%1 more services (hover for all)").arg(servicesWithNumbers - kMostServicesShown));
+    QStringList jobParts;
+    add(jobParts, tr("jobs"), tr("completed"), "jobs.completed", QString());
+    add(jobParts, tr("jobs"), tr("mean JCT"), "jobs.jct_mean", QStringLiteral("s"));
+    add(jobParts, tr("jobs"), tr("queue delay p95"), "jobs.queue_delay_p95", QStringLiteral("s"));
+    add(jobParts, tr("jobs"), tr("preemptions"), "jobs.preemptions", QString());
+    add(jobParts, tr("jobs"), tr("lost GPU-h"), "jobs.lost_gpu_hours", QString());
+    if (!jobParts.isEmpty())
+      groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("jobs")), jobParts.join(QStringLiteral(" · ")));
     QStringList runParts;
     add(runParts, QString(), tr("cost"), "cost.total", QStringLiteral("USD"));
     add(runParts, QString(), tr("GPU utilisation"), "cluster.gpu_utilization_mean", QStringLiteral("%"));

@@ -49,7 +49,7 @@ QList<PanelDefinition> buildStandardPanels() {
   // only the replicas' busy percentage.
   PanelCurve busyGpus = curve("cluster.gpu_utilization", kCluster, kLine, "GPUs busy (cluster)", "GPUs", kOrange);
   busyGpus.scale_metric = QStringLiteral("cluster.gpus_total");
-  gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held by replicas", "GPUs", kBlue), busyGpus,
+  gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held (replicas and jobs)", "GPUs", kBlue), busyGpus,
                  curve("service.utilization", kEach, kLine, "replicas busy", "%", kGreen, Qt::SolidLine, true, 100.0)};
   gpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
   gpus.event_kinds = {QStringLiteral("gpu_failure"), QStringLiteral("node_failure"), QStringLiteral("repair")};
@@ -125,14 +125,25 @@ QList<PanelDefinition> buildStandardPanels() {
 
   PanelDefinition jobs;
   jobs.id = QStringLiteral("jobs");
-  jobs.title = QStringLiteral("Jobs");
+  jobs.title = QStringLiteral("Jobs waiting and running");
   jobs.value_axis_label = QStringLiteral("jobs");
-  jobs.second_value_axis_label = QStringLiteral("completions (jobs/s)");
-  jobs.curves = {curve("job.queued", kCluster, kStep, "queued", "", kOrange),
-                 curve("job.running", kCluster, kStep, "running", "", kBlue),
-                 curve("job.completion_rate", kCluster, kLine, "completions", "jobs/s", kGreen, Qt::DashLine, true)};
-  jobs.event_kinds = {QStringLiteral("job_start"), QStringLiteral("job_end"), QStringLiteral("preemption")};
+  jobs.second_value_axis_label = QStringLiteral("completed per interval");
+  jobs.curves = {curve("jobs.waiting", kCluster, kStep, "waiting", "", kOrange),
+                 curve("jobs.running", kCluster, kStep, "running", "", kBlue),
+                 curve("jobs.completed", kCluster, kLine, "completed per interval", "", kGreen, Qt::DashLine, true)};
+  jobs.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_rejected")};
   panels << jobs;
+
+  PanelDefinition jobGpus;
+  jobGpus.id = QStringLiteral("job_gpus");
+  jobGpus.title = QStringLiteral("Jobs' GPUs: held, computing, fragmented");
+  jobGpus.value_axis_label = QStringLiteral("GPUs");
+  jobGpus.curves = {curve("jobs.gpus_allocated", kCluster, kLine, "held by jobs", "GPUs", kBlue),
+                    curve("jobs.gpus_busy", kCluster, kLine, "computing", "GPUs", kGreen),
+                    curve("jobs.gpus_fragmented", kCluster, kStep, "free but unusable by waiting jobs", "GPUs", kRed)};
+  jobGpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
+  jobGpus.event_kinds = {QStringLiteral("job_preempted")};
+  panels << jobGpus;
 
   PanelDefinition cost;
   cost.id = QStringLiteral("cost");

@@ -190,6 +190,8 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"two-sites-flops.yaml", {"summarise", "embed"}},
       {"bursty-scale-to-zero.yaml", {"batch-api"}},
       {"llm-chat.yaml", {"chat"}},
+      {"mixed-serving-training.yaml", {"chat"}},
+      {"philly-trace-schedulers.yaml", {}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;

@@ -351,3 +351,40 @@ jobs:
   const RunResult c = run_scenario(yaml, {"seed=2"});
   CHECK(metric(c, "jobs.jct_mean") != metric(a, "jobs.jct_mean"));
 }
+
+TEST_CASE("fractional GPU shares pack up to a whole GPU and Alibaba openb pods replay as shares", "[jobs][trace]") {
+  // A node shape with a single GPU: four 250-milli jobs share it, the fifth waits for one of them.
+  const std::string yaml = R"(name: fractional
+duration: 1h
+catalog:
+  node_shapes: [{name: one-gpu, gpu: L40S, gpus: 1, cpu_cores: 16, cpu: 1TFLOPS, nic: 100Gbps, pcie: 32GBps, price: $2/h}]
+platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 1, node: one-gpu}]
+jobs:
+  placement: {policy: best_fit}
+  list:
+    - {name: quarter, count: 5, gpus: 1, gpu_milli: 250, duration: 100s}
+    - {name: whole, submit: 1s, gpus: 1, duration: 50s}
+)";
+  const RunResult result = run_scenario(yaml);
+  const auto jobs = by_name(result);
+  for (int k = 0; k < 4; ++k) CHECK(jobs.at(fmt::format("quarter-{}", k)).end == Approx(100));
+  CHECK(jobs.at("quarter-4").first_start == Approx(100));
+  CHECK(jobs.at("whole").first_start == Approx(200));  // fifo: behind quarter-4, then the GPU must be whole
+  CHECK(jobs.at("quarter-0").gpu_milli == 250);
+
+  const std::string openb = fmt::format(R"(name: openb
+duration: 4h
+{}jobs:
+  trace: {{format: alibaba_openb, path: {}/tests/fixtures/traces/openb_pods_small.csv}}
+)",
+                                        kOneNode, LEPTONSIM_SOURCE_DIR);
+  const RunResult replay = run_scenario(openb);
+  // pod-a (a whole GPU, 8980 s) and pod-b (250 milli, 1000 s) run; pod-c is CPU-only,
+  // pod-d/e never ran, pod-f was never scheduled, pod-g has no deletion time.
+  const auto pods = by_name(replay);
+  REQUIRE(pods.size() == 2);
+  CHECK(pods.at("pod-b").gpu_milli == 250);
+  CHECK(pods.at("pod-b").end == Approx(200 + 1000));
+  CHECK(metric(replay, "jobs.skipped") == 5);
+}

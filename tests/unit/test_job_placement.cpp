@@ -92,7 +92,7 @@ TEST_CASE("first fit takes the lowest-numbered nodes", "[placement]") {
         std::vector<int>{0, 3, 0, 0, 0});
 }
 
-TEST_CASE("best fit picks the fullest node that fits; multi-node jobs take whole nodes first", "[placement]") {
+TEST_CASE("best fit picks the fullest node that fits and multi-node jobs take whole nodes first", "[placement]") {
   ClusterState state = small_cluster();
   occupy(state, 0, 2);  // free: 2 4 4 4 | 4
   occupy(state, 2, 1);  // free: 2 4 3 4 | 4

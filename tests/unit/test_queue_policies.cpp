@@ -24,7 +24,7 @@ Placement gpus_of(int node, int first, int count) {
 
 struct Bench {
   ClusterState cluster;
-  JobBook book;
+  JobBook book{};
   std::unique_ptr<PlacementPolicy> placement = policy_registries().job_placements.make("first_fit", {});
 
   void run(int id, Placement where, double start, double expected_end, int priority = 0, bool preemptible = true,
@@ -65,7 +65,7 @@ std::vector<int> started(const SchedulingDecision& d) {
 
 }  // namespace
 
-TEST_CASE("fifo stops at the head; skip_blocked starts what fits behind it", "[queue]") {
+TEST_CASE("fifo stops at the head and skip_blocked starts what fits behind it", "[queue]") {
   Bench b{nodes_of_four(1)};
   b.run(1, gpus_of(0, 0, 2), 0, 100);
   b.wait(2, 4, 1, 50);

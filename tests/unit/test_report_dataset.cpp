@@ -135,7 +135,7 @@ TEST_CASE("report overview lists every run without time series", "[report_datase
   const std::string path = write_two_runs(dir);
   const ReportOverview report = read_report_overview(path);
   CHECK(report.path == path);
-  CHECK(report.meta.at("schema_version") == "2");
+  CHECK(report.meta.at("schema_version") == "1");
   CHECK(report.meta.at("created_by") == "leptonsim sweep");
   CHECK(report.meta.at("sweep_id") == "s1");
   REQUIRE(report.runs.size() == 2);

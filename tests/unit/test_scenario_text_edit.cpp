@@ -336,14 +336,19 @@ TEST_CASE("every example scenario round-trips an edit through the loader", "[sce
     const ScenarioSpec original = load_scenario_text(text, path.string());
 
     // Replace values in block and flow style; add keys in both; remove one.
+    const bool has_service = !original.services.empty();
     std::string edited = set_scalar(text, "platform.sites[0].racks", "7");
-    edited = set_scalar(edited, "services[0].replicas", "5");
-    edited = set_scalar(edited, "services[0].slo.latency_p99", "9s");
-    edited = set_scalar(edited, "services[0].load_balancer.policy", "round_robin");
-    edited = set_scalar(edited, "services[0].autoscaler.policy", "hpa");
-    edited = set_scalar(edited, "services[0].autoscaler.max_replicas", "33");
+    if (has_service) {
+      edited = set_scalar(edited, "services[0].replicas", "5");
+      edited = set_scalar(edited, "services[0].slo.latency_p99", "9s");
+      edited = set_scalar(edited, "services[0].load_balancer.policy", "round_robin");
+      edited = set_scalar(edited, "services[0].autoscaler.policy", "hpa");
+      edited = set_scalar(edited, "services[0].autoscaler.max_replicas", "33");
+      edited = set_scalar(edited, "services[0].cold_start.warmup", "7s");
+    } else {
+      edited = set_scalar(edited, "jobs.queue.policy", "sjf");
+    }
     edited = set_scalar(edited, "platform.sites[0].fabric.latency", "3us");
-    edited = set_scalar(edited, "services[0].cold_start.warmup", "7s");
     edited = set_scalar(edited, "duration", "45min");
     edited = remove_key(edited, "seed");
     edited = append_list_item(edited, "catalog.node_shapes", "{name: h100x8, price: $80/h}");
@@ -351,13 +356,7 @@ TEST_CASE("every example scenario round-trips an edit through the loader", "[sce
 
     const ScenarioSpec spec = load_scenario_text(edited, path.string());
     CHECK(spec.platform.sites[0].racks == 7);
-    CHECK(spec.services[0].replicas == 5);
-    CHECK(spec.services[0].slo.latency_p99 == Approx(9.0));
-    CHECK(spec.services[0].load_balancer.policy == "round_robin");
-    CHECK(spec.services[0].autoscaler.policy == "hpa");
-    CHECK(spec.services[0].autoscaler.params.at("max_replicas") == Approx(33.0));
     CHECK(spec.platform.sites[0].fabric.link_latency == Approx(3e-6));
-    CHECK(spec.services[0].cold_start.warmup == Approx(7.0));
     CHECK(spec.duration == Approx(2700.0));
     CHECK(spec.seed == 1);
     CHECK(spec.catalog.find_node_shape("h100x8")->price_per_hour == Approx(80.0));
@@ -366,9 +365,21 @@ TEST_CASE("every example scenario round-trips an edit through the loader", "[sce
     CHECK(spec.platform.sites.size() == original.platform.sites.size());
     CHECK(spec.services.size() == original.services.size());
     CHECK(spec.platform.sites[0].nodes_per_rack == original.platform.sites[0].nodes_per_rack);
-    CHECK(spec.services[0].gpus_per_replica == original.services[0].gpus_per_replica);
-    CHECK(spec.services[0].arrivals.process == original.services[0].arrivals.process);
-    CHECK(spec.services[0].arrivals.rate == Approx(original.services[0].arrivals.rate));
+    if (has_service) {
+      CHECK(spec.services[0].replicas == 5);
+      CHECK(spec.services[0].slo.latency_p99 == Approx(9.0));
+      CHECK(spec.services[0].load_balancer.policy == "round_robin");
+      CHECK(spec.services[0].autoscaler.policy == "hpa");
+      CHECK(spec.services[0].autoscaler.params.at("max_replicas") == Approx(33.0));
+      CHECK(spec.services[0].cold_start.warmup == Approx(7.0));
+      CHECK(spec.services[0].gpus_per_replica == original.services[0].gpus_per_replica);
+      CHECK(spec.services[0].arrivals.process == original.services[0].arrivals.process);
+      CHECK(spec.services[0].arrivals.rate == Approx(original.services[0].arrivals.rate));
+    } else {
+      REQUIRE(spec.jobs.is_enabled);
+      CHECK(spec.jobs.queue_policy == "sjf");
+      CHECK(spec.jobs.trace.has_value() == original.jobs.trace.has_value());
+    }
   }
 }
 

@@ -143,7 +143,7 @@ TEST_CASE("write_report round trip, read back with the sqlite3 C API", "[report]
     CHECK(rows[0].text == std::vector<std::string>{"created_by", "leptonsim run"});
     CHECK(rows[1].text[0] == "generator");
     CHECK(rows[1].text[1].rfind("leptonsim ", 0) == 0);
-    CHECK(rows[2].text == std::vector<std::string>{"schema_version", "2"});
+    CHECK(rows[2].text == std::vector<std::string>{"schema_version", "1"});
     CHECK(rows[3].text == std::vector<std::string>{"sweep_id", "s-42"});
   }
   SECTION("runs") {
@@ -273,7 +273,7 @@ TEST_CASE("ReportReader reads what write_report wrote", "[report]") {
   write_report(path, {a, second_run()});
 
   const ReportReader reader(path);
-  CHECK(reader.schema_version() == "2");
+  CHECK(reader.schema_version() == "1");
   CHECK(reader.meta().at("created_by") == "leptonsim");
   CHECK(reader.run_ids() == std::vector<std::int64_t>{1, 2});
 
@@ -333,10 +333,10 @@ TEST_CASE("ReportReader rejects missing files, non-reports and other schema vers
   REQUIRE(sqlite3_open(future.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
                        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-                       "INSERT INTO meta VALUES ('schema_version', '3');",
+                       "INSERT INTO meta VALUES ('schema_version', '2');",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  CHECK_THROWS_WITH(ReportReader(future), Catch::Contains("schema_version '3'"));
+  CHECK_THROWS_WITH(ReportReader(future), Catch::Contains("schema_version '2'"));
 }
 
 TEST_CASE("write_report failures leave neither a file at the path nor a temporary file",
@@ -430,4 +430,62 @@ TEST_CASE("a report with 1,000,000 time-series rows is written whole", "[report]
   write_report(path, {r});
   Db db(path);
   CHECK(db.count("SELECT count(*) FROM timeseries") == 1000000);
+}
+
+TEST_CASE("job outcomes round-trip, unfinished times as NULL and derived delays", "[report][jobs]") {
+  TempDir dir;
+  const std::string path = dir.file("jobs.sqlite");
+  RunResult run = sample_run();
+  JobOutcome done;
+  done.job = "train";
+  done.source = "trace.csv:7";
+  done.gpus = 16;
+  done.priority = 2;
+  done.is_preemptible = true;
+  done.submit = 10;
+  done.first_start = 25;
+  done.end = 125.5;
+  done.state = "completed";
+  done.ideal_seconds = 90;
+  done.waited_seconds = 20;
+  done.preemptions = 1;
+  done.gpu_seconds = 1600;
+  done.lost_gpu_seconds = 80;
+  done.progress = 1;
+  done.nodes = 2;
+  done.racks = 1;
+  done.placement = "a/r0/n0,a/r0/n1";
+  JobOutcome waiting;
+  waiting.job = "pod";
+  waiting.source = "list";
+  waiting.gpus = 1;
+  waiting.gpu_milli = 250;
+  waiting.submit = 50;
+  waiting.state = "waiting";
+  run.jobs = {done, waiting};
+  write_report(path, {run});
+
+  const std::vector<JobOutcome> read = ReportReader(path).jobs(1);
+  REQUIRE(read.size() == 2);
+  CHECK(read[0].job == "train");
+  CHECK(read[0].first_start == 25.0);
+  CHECK(read[0].end == 125.5);
+  CHECK(read[0].is_preemptible);
+  CHECK(read[0].placement == "a/r0/n0,a/r0/n1");
+  CHECK(read[1].gpu_milli == 250);
+  CHECK_FALSE(read[1].first_start);
+  CHECK_FALSE(read[1].end);
+
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT queue_delay, jct FROM jobs ORDER BY rowid", -1, &stmt, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(sqlite3_column_double(stmt, 0) == 15.0);
+  CHECK(sqlite3_column_double(stmt, 1) == 115.5);
+  REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+  CHECK(sqlite3_column_type(stmt, 0) == SQLITE_NULL);
+  CHECK(sqlite3_column_type(stmt, 1) == SQLITE_NULL);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
 }
