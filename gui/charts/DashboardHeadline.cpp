@@ -166,7 +166,7 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
     add(jobParts, tr("jobs"), tr("mean JCT"), "jobs.jct_mean", QStringLiteral("s"));
     add(jobParts, tr("jobs"), tr("queue delay p95"), "jobs.queue_delay_p95", QStringLiteral("s"));
     add(jobParts, tr("jobs"), tr("preemptions"), "jobs.preemptions", QString());
-    add(jobParts, tr("jobs"), tr("lost GPU-h"), "jobs.lost_gpu_hours", QString());
+    add(jobParts, tr("jobs"), tr("lost work"), "jobs.lost_gpu_hours", QString());
     if (!jobParts.isEmpty())
       groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("jobs")), jobParts.join(QStringLiteral(" · ")));
     QStringList runParts;

@@ -125,7 +125,7 @@ QList<PanelDefinition> buildStandardPanels() {
 
   PanelDefinition jobs;
   jobs.id = QStringLiteral("jobs");
-  jobs.title = QStringLiteral("Jobs waiting and running");
+  jobs.title = QStringLiteral("Jobs");
   jobs.value_axis_label = QStringLiteral("jobs");
   jobs.second_value_axis_label = QStringLiteral("completed per interval");
   jobs.curves = {curve("jobs.waiting", kCluster, kStep, "waiting", "", kOrange),

@@ -142,6 +142,7 @@ class DashboardViewTest : public QObject {
   void headlineJudgesTheSloWithoutVerdict();
   void missingPanelsLineIsQuietAndKnowsSummaryOnlyTokenLatency();
   void gpuPanelCountsBusyGpusOnTheLeftAxis();
+  void jobsReportShowsJobPanelsAndHeadline();
 };
 
 void DashboardViewTest::panelsAreShownOnlyWithData() {
@@ -789,6 +790,31 @@ void DashboardViewTest::gpuPanelCountsBusyGpusOnTheLeftAxis() {
       QCOMPARE(chart->curveGraph(i)->valueAxis(), chart->yAxis2);
       QCOMPARE(chart->curveGraph(i)->data()->constBegin()->value, 25.0);
     }
+}
+
+
+void DashboardViewTest::jobsReportShowsJobPanelsAndHeadline() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath(QStringLiteral("mixed.db"));
+  const QString error = runCli(path, QStringLiteral("mixed-serving-training.yaml"), {QStringLiteral("--set"), QStringLiteral("duration=3h")});
+  QVERIFY2(error.isEmpty(), qPrintable(error));
+  auto run = std::make_shared<const RunDataset>(load_run_dataset(path.toStdString(), 1));
+  DashboardView view;
+  view.setRuns({run});
+  QVERIFY(!view.missingPanelTitles().contains(QStringLiteral("Jobs")));
+  TimeSeriesChart* jobs = view.chart(QStringLiteral("Jobs"));
+  QVERIFY(jobs);
+  QCOMPARE(jobs->curveCount(), 3);
+  TimeSeriesChart* gpus = view.chart(QStringLiteral("Jobs' GPUs: held, computing, fragmented"));
+  QVERIFY(gpus);
+  QCOMPARE(gpus->curveCount(), 3);
+  // The headline's job numbers are the summary's.
+  const QString html = view.headline()->html();
+  QVERIFY2(html.contains(QStringLiteral("mean&nbsp;JCT")), qPrintable(html));
+  QVERIFY(html.contains(QStringLiteral("lost&nbsp;work")));
+  const QImage image = view.renderImage(1200, 300);
+  QVERIFY(inkPixels(image, image.rect()) > 20000);
+  image.save(QDir::temp().filePath(QStringLiteral("leptonsim-dashboard-jobs.png")));
 }
 
 QTEST_MAIN(DashboardViewTest)
