@@ -3,6 +3,7 @@
 #include "CompletionDispatch.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "ServingCluster.hpp"
+#include "scheduling/JobDag.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -51,6 +52,23 @@ struct JobScheduler::Job {
   double waited_seconds = 0.0;        // total time in the queue
   double queued_since = 0.0;
   std::string rejection;
+
+  // DAG jobs: the parent holds the stages and is never queued itself; each
+  // task is a job of its own that is queued when its stage becomes ready.
+  std::unique_ptr<JobDag> dag;                 // parent only
+  std::unique_ptr<DagProgress> dag_progress;   // parent only
+  std::vector<std::vector<int>> stage_tasks;   // parent only: task ids per stage
+  std::vector<double> stage_started;           // parent only: first task start per stage (-1 = none)
+  int waiting_tasks = 0;                       // parent only: tasks in the queue now
+  double tasks_waiting_since = 0.0;            // parent only: since when some task waits
+  int dag_parent = -1;                         // task only: the parent's id
+  std::size_t dag_stage = 0;                   // task only
+  bool fetches_input = false;                  // task only: reads partitions from upstream tasks
+  int output_node = -1;                        // task only: where its output stays once done
+  sg4::Host* output_host = nullptr;
+
+  bool is_dag() const { return dag != nullptr; }
+  bool is_dag_task() const { return dag_parent >= 0; }
 };
 
 namespace {
@@ -109,11 +127,7 @@ JobScheduler::JobScheduler(const ScenarioSpec& spec, JobWorkload workload, Servi
       shape = cluster_.node(n).shape;
       break;
     }
-  jobs_.resize(workload.jobs.size());
-  for (std::size_t i = 0; i < workload.jobs.size(); ++i) {
-    Job& job = jobs_[i];
-    job.spec = std::move(workload.jobs[i]);
-    job.id = static_cast<int>(i);
+  auto set_demand = [&](Job& job) {
     const JobSubmission& s = job.spec;
     job.demand.gpus = s.gpus;
     job.demand.gpu_milli = s.gpu_milli;
@@ -123,6 +137,31 @@ JobScheduler::JobScheduler(const ScenarioSpec& spec, JobWorkload workload, Servi
     job.gpu_weight = s.gpus * (s.gpu_milli / 1000.0);
     if (!s.gpu_type.empty() && job.demand.gpu_type < 0)
       job.rejection = fmt::format("GPU type {} is not in site {}", s.gpu_type, jobs.site);
+  };
+  submission_count_ = workload.jobs.size();
+  jobs_.resize(workload.jobs.size());
+  for (std::size_t i = 0; i < workload.jobs.size(); ++i) {
+    Job& job = jobs_[i];
+    job.spec = std::move(workload.jobs[i]);
+    job.id = static_cast<int>(i);
+    const JobSubmission& s = job.spec;
+    set_demand(job);
+    if (!s.stages.empty()) {
+      job.dag = std::make_unique<JobDag>(dag_stages(s.stages));
+      job.dag_progress = std::make_unique<DagProgress>(*job.dag);
+      std::vector<double> stage_seconds;
+      int widest = 0;
+      for (const JobStageSpec& stage : s.stages) {
+        stage_seconds.push_back(stage.duration);
+        widest = std::max(widest, stage.tasks * stage.gpus);
+      }
+      job.ideal_seconds = job.dag->critical_path(stage_seconds);
+      job.demand.gpus = widest;
+      job.gpu_weight = 0.0;  // the tasks hold the GPUs
+      job.stage_tasks.resize(s.stages.size());
+      job.stage_started.assign(s.stages.size(), -1.0);
+      continue;
+    }
     if (s.work) {
       const JobWorkSpec& work = *s.work;
       const int n = s.gpus;
@@ -142,20 +181,46 @@ JobScheduler::JobScheduler(const ScenarioSpec& spec, JobWorkload workload, Servi
     }
     job.ideal_seconds = job.total_work * job.seconds_per_work;
   }
+  // The tasks of DAG jobs, after every submission (jobs_ may grow here, so by index).
+  for (std::size_t p = 0; p < submission_count_; ++p) {
+    if (!jobs_[p].is_dag()) continue;
+    const std::vector<JobStageSpec> stages = jobs_[p].spec.stages;
+    for (std::size_t stage = 0; stage < stages.size(); ++stage)
+      for (int t = 0; t < stages[stage].tasks; ++t) {
+        Job task;
+        task.id = static_cast<int>(jobs_.size());
+        task.spec.name = fmt::format("{}/{}/{}", jobs_[p].spec.name, stages[stage].name, t);
+        task.spec.gpus = stages[stage].gpus;
+        task.spec.gpu_type = jobs_[p].spec.gpu_type;
+        task.spec.duration = stages[stage].duration;
+        task.spec.properties = jobs_[p].spec.properties;
+        task.spec.source = "dag_task";
+        set_demand(task);
+        task.dag_parent = static_cast<int>(p);
+        task.dag_stage = stage;
+        task.total_work = stages[stage].duration;
+        task.ideal_seconds = task.total_work;
+        task.fetches_input = jobs_[p].dag->input_bytes_per_task(stage) > 0;
+        const JobPropertiesSpec& properties = task.spec.properties;
+        task.uses_actor = task.fetches_input || (properties.checkpoint_interval > 0 && properties.checkpoint_bytes > 0);
+        jobs_[p].stage_tasks[stage].push_back(task.id);
+        jobs_.push_back(std::move(task));
+      }
+  }
 }
 
 // ----- submission
 
 void JobScheduler::start() {
-  if (!jobs_.empty()) schedule_at(jobs_.front().spec.submit, [this] { submit_next(); });
+  if (submission_count_ > 0) schedule_at(jobs_.front().spec.submit, [this] { submit_next(); });
 }
 
 void JobScheduler::submit_next() {
   if (is_stopped_) return;
   const double now = sg4::Engine::get_clock();
-  while (next_submission_ < jobs_.size() && jobs_[next_submission_].spec.submit <= now)
+  while (next_submission_ < submission_count_ && jobs_[next_submission_].spec.submit <= now)
     submit(jobs_[next_submission_++], now);
-  if (next_submission_ < jobs_.size() && jobs_[next_submission_].spec.submit < spec_.duration)
+  if (next_submission_ < submission_count_ && jobs_[next_submission_].spec.submit < spec_.duration)
     schedule_at(jobs_[next_submission_].spec.submit, [this] { submit_next(); });
 }
 
@@ -169,27 +234,92 @@ bool JobScheduler::can_ever_fit(const JobDemand& demand) {
   return fits;
 }
 
+std::string JobScheduler::why_never_fits(Job& job) {
+  if (!job.rejection.empty() || can_ever_fit(job.demand)) return job.rejection;
+  return fmt::format("needs {} GPUs{} ({} locality), more than site {} can give", job.demand.gpus,
+                     job.demand.gpu_milli < kWholeGpuMilli ? fmt::format(" x {} milli", job.demand.gpu_milli) : "",
+                     job.demand.locality == Locality::node   ? "node"
+                     : job.demand.locality == Locality::rack ? "rack"
+                                                             : "any",
+                     spec_.jobs.site);
+}
+
 void JobScheduler::submit(Job& job, double now) {
   ++submitted_;
   if (first_submit_ < 0) first_submit_ = now;
-  if (job.rejection.empty() && !can_ever_fit(job.demand))
-    job.rejection = fmt::format("needs {} GPUs{} ({} locality), more than site {} can give", job.demand.gpus,
-                                job.demand.gpu_milli < kWholeGpuMilli ? fmt::format(" x {} milli", job.demand.gpu_milli) : "",
-                                job.demand.locality == Locality::node   ? "node"
-                                : job.demand.locality == Locality::rack ? "rack"
-                                                                        : "any",
-                                spec_.jobs.site);
+  if (job.is_dag()) {
+    for (std::size_t stage = 0; stage < job.stage_tasks.size() && job.rejection.empty(); ++stage) {
+      const std::string why = why_never_fits(jobs_[static_cast<std::size_t>(job.stage_tasks[stage].front())]);
+      if (!why.empty()) job.rejection = fmt::format("stage {}: each task {}", job.dag->stage(stage).name, why);
+    }
+  } else {
+    job.rejection = why_never_fits(job);
+  }
   if (!job.rejection.empty()) {
     job.state = Job::State::rejected;
     ++rejected_;
     events_.push_back(Event{now, "job_rejected", job.spec.name, nlohmann::json{{"reason", job.rejection}}.dump()});
     return;
   }
+  if (job.is_dag()) {
+    job.state = Job::State::waiting;
+    for (std::size_t stage : job.dag->sources()) submit_stage(job, stage, now);
+    return;
+  }
+  enqueue(job, now);
+}
+
+void JobScheduler::enqueue(Job& job, double now) {
   job.state = Job::State::waiting;
   job.queued_since = now;
   book_.add_waiting(waiting_view(job));
   waiting_jobs_.add(now, 1);
+  if (job.is_dag_task()) count_waiting_task(job, +1, now);
   request_pass();
+}
+
+// A DAG job waits while any of its ready tasks is in the queue (wall time, not task-seconds).
+void JobScheduler::count_waiting_task(const Job& task, int delta, double now) {
+  Job& dag_job = jobs_[static_cast<std::size_t>(task.dag_parent)];
+  if (dag_job.waiting_tasks == 0 && delta > 0) dag_job.tasks_waiting_since = now;
+  dag_job.waiting_tasks += delta;
+  if (dag_job.waiting_tasks == 0) dag_job.waited_seconds += now - dag_job.tasks_waiting_since;
+}
+
+// A stage became ready: its tasks join the queue as jobs submitted now.
+void JobScheduler::submit_stage(Job& dag_job, std::size_t stage, double now) {
+  for (int id : dag_job.stage_tasks[stage]) {
+    Job& task = jobs_[static_cast<std::size_t>(id)];
+    task.spec.submit = now;
+    enqueue(task, now);
+  }
+}
+
+// One task of a DAG job finished: the stages it completes release the ones after them.
+void JobScheduler::on_dag_task_done(Job& task, double now) {
+  Job& dag_job = jobs_[static_cast<std::size_t>(task.dag_parent)];
+  task.output_node = task.placement.shares.front().node;
+  task.output_host = task.gpu_hosts.front();
+  ++dag_tasks_completed_;
+  const std::vector<std::size_t> ready = dag_job.dag_progress->finish_task(task.dag_stage);
+  if (dag_job.dag_progress->is_stage_done(task.dag_stage)) {
+    const DagStage& stage = dag_job.dag->stage(task.dag_stage);
+    events_.push_back(Event{now, "dag_stage_done", dag_job.spec.name,
+                            nlohmann::json{{"stage", stage.name},
+                                           {"tasks", stage.tasks},
+                                           {"started", dag_job.stage_started[task.dag_stage]},
+                                           {"stages_done", dag_job.dag_progress->stages_done()},
+                                           {"stages", dag_job.dag->stage_count()}}
+                                .dump()});
+  }
+  for (std::size_t stage : ready) submit_stage(dag_job, stage, now);
+  if (dag_job.dag_progress->is_done()) {
+    dag_job.state = Job::State::completed;
+    dag_job.end_time = now;
+    ++completed_;
+    ++interval_completions_;
+    last_completion_ = std::max(last_completion_, now);
+  }
 }
 
 // ----- scheduling passes
@@ -288,6 +418,7 @@ void JobScheduler::set_phase(Job& job, Phase phase, double now) {
 void JobScheduler::start_run(Job& job, Placement placement, double now) {
   book_.take_waiting(job.id);
   waiting_jobs_.add(now, -1);
+  if (job.is_dag_task()) count_waiting_task(job, -1, now);
   job.waited_seconds += now - job.queued_since;
   cluster_.allocate(placement);
   job.placement = std::move(placement);
@@ -298,6 +429,12 @@ void JobScheduler::start_run(Job& job, Placement placement, double now) {
   job.progress = job.checkpointed_work;
   ++job.generation;
   if (job.first_start < 0) job.first_start = now;
+  if (job.is_dag_task()) {
+    Job& dag_job = jobs_[static_cast<std::size_t>(job.dag_parent)];
+    if (dag_job.first_start < 0) dag_job.first_start = now;
+    dag_job.state = Job::State::running;
+    if (dag_job.stage_started[job.dag_stage] < 0) dag_job.stage_started[job.dag_stage] = now;
+  }
   allocated_gpus_.add(now, job.gpu_weight);
   running_jobs_.add(now, 1);
 
@@ -412,6 +549,8 @@ void JobScheduler::run_steps(int id, std::uint64_t generation) {
   }
   job.overhead_gpu_seconds += (now() - run_start) * job.gpu_weight;
   job.last_safe_time = now();
+  // A DAG task first fetches its partitions (a task resuming from a checkpoint has them).
+  if (job.fetches_input && job.checkpointed_work <= 0) fetch_input(job);
 
   const double interval = properties.checkpoint_interval;
   const double per_step = job.spec.work ? std::ceil(job.spec.work->iterations / job.spec.work->steps) : 0.0;
@@ -465,6 +604,32 @@ void JobScheduler::run_steps(int id, std::uint64_t generation) {
   });
 }
 
+// Shuffle: one transfer per upstream task whose output is on another node,
+// all at once, into the task's first GPU.
+void JobScheduler::fetch_input(Job& task) {
+  const Job& dag_job = jobs_[static_cast<std::size_t>(task.dag_parent)];
+  const int node = task.placement.shares.front().node;
+  std::vector<sg4::ActivityPtr> fetches;
+  double remote = 0.0, local = 0.0;
+  for (std::size_t from : dag_job.dag->upstream(task.dag_stage)) {
+    const double bytes = dag_job.dag->partition_bytes(from, task.dag_stage);
+    if (bytes <= 0) continue;
+    for (int id : dag_job.stage_tasks[from]) {
+      const Job& source = jobs_[static_cast<std::size_t>(id)];
+      if (source.output_node == node) {
+        local += bytes;
+        continue;
+      }
+      fetches.push_back(sg4::Comm::sendto_async(source.output_host, task.gpu_hosts.front(), bytes));
+      remote += bytes;
+    }
+  }
+  set_phase(task, Phase::fetching, sg4::Engine::get_clock());
+  wait_for(task, std::move(fetches));
+  shuffle_bytes_ += remote;
+  shuffle_local_bytes_ += local;
+}
+
 void JobScheduler::release(Job& job, double now) {
   set_phase(job, Phase::idle, now);
   const double held = now - job.run_start;
@@ -482,9 +647,13 @@ void JobScheduler::finish(Job& job, double now) {
   job.state = Job::State::completed;
   job.end_time = now;
   job.checkpointed_work = job.total_work;
-  ++completed_;
-  ++interval_completions_;
-  last_completion_ = std::max(last_completion_, now);
+  if (job.is_dag_task()) {
+    on_dag_task_done(job, now);
+  } else {
+    ++completed_;
+    ++interval_completions_;
+    last_completion_ = std::max(last_completion_, now);
+  }
   request_pass();
 }
 
@@ -507,10 +676,7 @@ void JobScheduler::preempt(Job& job, double now, const std::string& by) {
   ++job.preemptions;
   ++preemptions_;
   release(job, now);
-  job.state = Job::State::waiting;
-  job.queued_since = now;
-  book_.add_waiting(waiting_view(job));
-  waiting_jobs_.add(now, 1);
+  enqueue(job, now);
   events_.push_back(Event{now, "job_preempted", job.spec.name,
                           nlohmann::json{{"by", by},
                                          {"gpus", job.demand.gpus},
@@ -642,6 +808,8 @@ void JobScheduler::stop(double now) {
     Job& job = jobs_[static_cast<std::size_t>(waiting.id)];
     job.waited_seconds += now - job.queued_since;
   }
+  for (std::size_t p = 0; p < submission_count_; ++p)
+    if (jobs_[p].waiting_tasks > 0) jobs_[p].waited_seconds += now - jobs_[p].tasks_waiting_since;
   allocated_gpus_.advance(now);
   busy_gpus_.advance(now);
   waiting_jobs_.advance(now);
@@ -654,19 +822,41 @@ void JobScheduler::report(RunResult& result) const {
   std::vector<double> jct, queue_delay, slowdown, waited;
   double held = 0.0, lost = 0.0, overhead = 0.0;
   std::int64_t unfinished = 0;
+  // A DAG job's own figures are its tasks' totals.
+  struct Totals {
+    double held = 0.0, lost = 0.0, tasks_done = 0.0, tasks = 0.0;
+    int preemptions = 0;
+  };
+  auto totals_of = [&](const Job& job) {
+    Totals t{job.held_gpu_seconds, job.lost_gpu_seconds, 0.0, 0.0, job.preemptions};
+    for (const std::vector<int>& ids : job.stage_tasks)
+      for (int id : ids) {
+        const Job& task = jobs_[static_cast<std::size_t>(id)];
+        t.held += task.held_gpu_seconds;
+        t.lost += task.lost_gpu_seconds;
+        t.preemptions += task.preemptions;
+        t.tasks += 1;
+        t.tasks_done += task.state == Job::State::completed ? 1 : 0;
+      }
+    return t;
+  };
   for (const Job& job : jobs_) {
     held += job.held_gpu_seconds;
     lost += job.lost_gpu_seconds;
     overhead += job.overhead_gpu_seconds;
-    if (job.state == Job::State::waiting || job.state == Job::State::running) ++unfinished;
-    if (job.first_start >= 0) queue_delay.push_back(job.first_start - job.spec.submit);
-    if (job.state == Job::State::completed) {
-      const double completion = job.end_time - job.spec.submit;
-      jct.push_back(completion);
-      slowdown.push_back(completion / std::max(job.ideal_seconds, kBoundedSlowdownFloor) > 1.0
-                             ? completion / std::max(job.ideal_seconds, kBoundedSlowdownFloor)
-                             : 1.0);
-      waited.push_back(job.waited_seconds);
+    const Totals totals = totals_of(job);
+    // Job-level statistics count submitted jobs; a DAG job's tasks count through it.
+    if (!job.is_dag_task()) {
+      if (job.state == Job::State::waiting || job.state == Job::State::running) ++unfinished;
+      if (job.first_start >= 0) queue_delay.push_back(job.first_start - job.spec.submit);
+      if (job.state == Job::State::completed) {
+        const double completion = job.end_time - job.spec.submit;
+        jct.push_back(completion);
+        slowdown.push_back(completion / std::max(job.ideal_seconds, kBoundedSlowdownFloor) > 1.0
+                               ? completion / std::max(job.ideal_seconds, kBoundedSlowdownFloor)
+                               : 1.0);
+        waited.push_back(job.waited_seconds);
+      }
     }
     if (job.state == Job::State::pending || job.state == Job::State::rejected) continue;
     JobOutcome outcome;
@@ -682,10 +872,13 @@ void JobScheduler::report(RunResult& result) const {
     outcome.state = state_name(static_cast<int>(job.state));
     outcome.ideal_seconds = job.ideal_seconds;
     outcome.waited_seconds = job.waited_seconds;
-    outcome.preemptions = job.preemptions;
-    outcome.gpu_seconds = job.held_gpu_seconds;
-    outcome.lost_gpu_seconds = job.lost_gpu_seconds;
-    outcome.progress = job.total_work > 0 ? std::min(1.0, job.progress / job.total_work) : 1.0;
+    outcome.preemptions = totals.preemptions;
+    outcome.gpu_seconds = totals.held;
+    outcome.lost_gpu_seconds = totals.lost;
+    if (job.is_dag())
+      outcome.progress = totals.tasks_done / totals.tasks;
+    else
+      outcome.progress = job.total_work > 0 ? std::min(1.0, job.progress / job.total_work) : 1.0;
     if (!job.placement.shares.empty()) {
       const ClusterLayout& layout = cluster_.state().layout();
       outcome.nodes = job.placement.node_count();
@@ -726,6 +919,9 @@ void JobScheduler::report(RunResult& result) const {
   put("gpus_fragmented_mean", duration > 0 ? fragmented_area_ / duration : 0.0, "1");
   put("waiting_mean", waiting_jobs_.area() / duration, "1");
   put("running_mean", running_jobs_.area() / duration, "1");
+  put("dag_tasks_completed", static_cast<double>(dag_tasks_completed_), "1");
+  put("shuffle_bytes", shuffle_bytes_, "B");
+  put("shuffle_local_bytes", shuffle_local_bytes_, "B");
   put("cost", held / 3600.0 * cluster_.price_per_gpu_hour(spec_.jobs.site), "USD");
 
   for (const auto& [reason, count] : skipped_by_reason_)

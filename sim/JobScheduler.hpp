@@ -62,10 +62,16 @@ public:
 
 private:
   struct Job;
-  enum class Phase { idle, restarting, restoring, computing, communicating, checkpointing };
+  enum class Phase { idle, restarting, restoring, fetching, computing, communicating, checkpointing };
 
   void submit_next();
   void submit(Job& job, double now);
+  void enqueue(Job& job, double now);
+  void count_waiting_task(const Job& task, int delta, double now);
+  std::string why_never_fits(Job& job);
+  void submit_stage(Job& dag_job, std::size_t stage, double now);
+  void on_dag_task_done(Job& task, double now);
+  void fetch_input(Job& task);
   void request_pass();
   void run_pass();
   void apply(const SchedulingDecision& decision, double now);
@@ -93,6 +99,7 @@ private:
   std::unique_ptr<QueuePolicy> queue_;
   std::unique_ptr<PlacementPolicy> placement_;
   JobBook book_;
+  std::size_t submission_count_ = 0;  // jobs_[0, count) are submissions in order; DAG tasks follow
   std::size_t next_submission_ = 0;
   bool is_pass_scheduled_ = false;
   double review_at_ = -1.0;  // pending review time requested by the policy; < 0 = none
@@ -107,6 +114,8 @@ private:
   double allocated_at_sample_ = 0.0, busy_at_sample_ = 0.0, last_sample_ = 0.0;
   double fragmented_area_ = 0.0;  // sum over samples of fragmented GPUs x interval
   std::int64_t submitted_ = 0, completed_ = 0, rejected_ = 0, preemptions_ = 0, interval_completions_ = 0;
+  std::int64_t dag_tasks_completed_ = 0;
+  double shuffle_bytes_ = 0.0, shuffle_local_bytes_ = 0.0;
   double first_submit_ = -1.0, last_completion_ = 0.0;
 };
 

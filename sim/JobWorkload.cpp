@@ -24,6 +24,16 @@ Distribution to_distribution(const DistributionSpec& spec) {
   throw std::logic_error("unknown distribution kind");
 }
 
+}  // namespace
+
+std::vector<DagStage> dag_stages(const std::vector<JobStageSpec>& stages) {
+  std::vector<DagStage> out;
+  for (const JobStageSpec& stage : stages) out.push_back(DagStage{stage.name, stage.tasks, stage.after, stage.output_bytes});
+  return out;
+}
+
+namespace {
+
 void add_list(const JobsSpec& spec, JobWorkload& workload) {
   for (const JobSpec& job : spec.list)
     for (int copy = 0; copy < job.count; ++copy) {
@@ -35,6 +45,7 @@ void add_list(const JobsSpec& spec, JobWorkload& workload) {
       submission.gpu_type = job.gpu_type;
       submission.duration = job.duration;
       submission.work = job.work;
+      submission.stages = job.stages;
       submission.estimate = job.estimate;
       submission.properties = job.properties;
       submission.source = "list";

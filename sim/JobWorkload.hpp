@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ScenarioSpec.hpp"
+#include "scheduling/JobDag.hpp"
 
 #include <cstddef>
 #include <map>
@@ -19,7 +20,8 @@ struct JobSubmission {
   int gpu_milli = 1000;
   std::string gpu_type;               // "" = any GPU of the site
   std::optional<double> duration;     // seconds alone on its GPUs, or
-  std::optional<JobWorkSpec> work;    // iterations of compute and all-reduce
+  std::optional<JobWorkSpec> work;    // iterations of compute and all-reduce, or
+  std::vector<JobStageSpec> stages;   // a DAG of stages of tasks
   std::optional<double> estimate;     // given runtime estimate
   JobPropertiesSpec properties;
   std::string source;                 // "list", "synthetic" or "trace file:line"
@@ -30,6 +32,9 @@ struct JobWorkload {
   std::map<std::string, std::size_t> skipped_by_reason;  // trace rows not turned into jobs
   std::size_t skipped_count() const;
 };
+
+// The DAG stages of a job's `stages` (names, task counts, dependencies, output).
+std::vector<DagStage> dag_stages(const std::vector<JobStageSpec>& stages);
 
 // Throws TraceError (file:line of a bad trace row) for a malformed trace.
 JobWorkload build_job_workload(const JobsSpec& jobs, const std::string& scenario_path, std::uint64_t root_seed);

@@ -4,6 +4,7 @@
 #include "JobWorkload.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "scheduling/GpuPool.hpp"
+#include "scheduling/JobDag.hpp"
 #include "topology/Topology.hpp"
 
 #include <algorithm>
@@ -56,6 +57,14 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
       policy_registries().job_placements.check(jobs.placement_policy, jobs.placement_params);
     } catch (const PolicyError& error) {
       issue("jobs.placement.policy", error.what());
+    }
+    for (std::size_t j = 0; j < jobs.list.size(); ++j) {
+      if (jobs.list[j].stages.empty()) continue;
+      try {
+        JobDag dag(dag_stages(jobs.list[j].stages));
+      } catch (const std::invalid_argument& error) {
+        issue(fmt::format("jobs.list[{}].stages", j), error.what());
+      }
     }
     try {
       // Built once here so that a bad trace row is an input error with its line.

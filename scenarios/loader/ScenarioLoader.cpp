@@ -1156,6 +1156,40 @@ private:
     }
   }
 
+  // `stages` of a DAG job: names unique, `after` naming stages of the same
+  // job (cycles are found by the semantic checks, which build the DAG).
+  void read_job_stages(MapReader& job_reader, JobSpec& job) {
+    std::map<std::string, int> seen;
+    const auto items = map_items(job_reader.get("stages"), job_reader.path("stages"));
+    std::set<std::string> names;
+    for (const auto& [item, path] : items)
+      if (const YAML::Node name = lookup(item, "name"); name.IsScalar()) names.insert(name.Scalar());
+    for (const auto& [item, path] : items) {
+      MapReader stage_reader(item, "jobs.list[].stages[]", path);
+      JobStageSpec stage;
+      if (stage_reader.read("name", stage.name)) first_definition(seen, stage.name, stage_reader, "stage");
+      stage_reader.read("tasks", stage.tasks);
+      stage_reader.read("gpus", stage.gpus);
+      stage_reader.read("duration", stage.duration);
+      stage_reader.read("output", stage.output_bytes);
+      if (const YAML::Node after = stage_reader.get("after"); after.IsSequence())
+        for (std::size_t i = 0; i < after.size(); ++i) {
+          if (!after[i].IsScalar()) continue;
+          const std::string& before = after[i].Scalar();
+          if (names.count(before) == 0) {
+            std::vector<std::string> known(names.begin(), names.end());
+            diagnostics_.at(after[i].Mark(), index_path(stage_reader.path("after"), i),
+                            fmt::format("unknown stage `{}`{}", before, suggestion_text(before, known, "stages of this job")));
+          } else if (before == stage.name) {
+            diagnostics_.at(after[i].Mark(), index_path(stage_reader.path("after"), i),
+                            fmt::format("stage `{}` cannot come after itself", before));
+          }
+          stage.after.push_back(before);
+        }
+      job.stages.push_back(std::move(stage));
+    }
+  }
+
   void read_jobs() {
     const YAML::Node node = lookup(root_, "jobs");
     if (!node.IsMap()) return;
@@ -1201,15 +1235,30 @@ private:
         work.read("steps", parsed.steps);
         job.work = parsed;
       }
+      read_job_stages(job_reader, job);
       double estimate = 0.0;
       if (job_reader.read("estimate", estimate)) job.estimate = estimate;
       read_job_properties(job_reader, job.properties);
       const bool has_duration = job_reader.has("duration");
       const bool has_work = job_reader.has("work");
-      if (has_duration == has_work)
-        diagnostics_.at(job_reader.key_mark(has_work ? "work" : "name"), job_reader.path(has_work ? "work" : "name"),
-                        has_work ? "give either `duration` or `work`, not both"
-                                 : "a job needs `duration` (seconds alone on its GPUs) or `work` (iterations)");
+      const bool has_stages = job_reader.has("stages");
+      const int forms = (has_duration ? 1 : 0) + (has_work ? 1 : 0) + (has_stages ? 1 : 0);
+      if (forms == 0)
+        diagnostics_.at(job_reader.key_mark("name"), job_reader.path("name"),
+                        "a job needs `duration` (seconds alone on its GPUs), `work` (iterations) or `stages` (a DAG)");
+      if (forms > 1) {
+        const char* second = has_stages ? "stages" : "work";
+        diagnostics_.at(job_reader.key_mark(second), job_reader.path(second),
+                        "give only one of `duration`, `work` and `stages`");
+      }
+      if (has_stages) {
+        const std::pair<const char*, const char*> per_stage[] = {
+            {"gpus", "a DAG job gives `gpus` per stage (each task's gang), not for the whole job"},
+            {"gpu_milli", "the tasks of a DAG job take whole GPUs: drop `gpu_milli`"},
+            {"estimate", "the schedulers estimate each task of a DAG job from its stage's `duration`: drop `estimate`"}};
+        for (const auto& [key, message] : per_stage)
+          if (job_reader.has(key)) diagnostics_.at(job_reader.key_mark(key), job_reader.path(key), message);
+      }
       if (job.gpu_milli < 1000 && job.properties.locality == JobPropertiesSpec::Locality::rack)
         diagnostics_.at(job_reader.mark("gpu_milli"), job_reader.path("gpu_milli"),
                         "a fractional job (gpu_milli < 1000) runs on one node: locality `rack` does not apply");

@@ -288,7 +288,7 @@ std::vector<SchemaEntry> build_schema() {
       "Share of each GPU in thousandths; below 1000 the job shares GPUs with other fractional jobs and runs on one node."));
   t.push_back(text("jobs.list[].gpu_type").by_default("any GPU of the site").doc("Required GPU type."));
   t.push_back(quantity("jobs.list[].duration", Q::duration).above(0).doc(
-      "Run time when alone on its GPUs (checkpoint writes and restores come on top). Give `duration` or `work`."));
+      "Run time when alone on its GPUs (checkpoint writes and restores come on top). Give `duration`, `work` or `stages`."));
   t.push_back(map("jobs.list[].work").doc(
       "Data-parallel training: each iteration computes `flops_per_iteration` split over the job's GPUs, then "
       "ring-all-reduces `allreduce` bytes over them through the network (each GPU sends 2(n-1)/n x bytes to the "
@@ -302,6 +302,22 @@ std::vector<SchemaEntry> build_schema() {
       "Simulation granularity: the iterations run as at most this many steps of equal size, each one compute "
       "phase and one all-reduce (per-iteration latency is added per iteration). More steps: finer checkpoint "
       "and preemption timing, more events."));
+  t.push_back(list("jobs.list[].stages").of(ValueType::map).at_least(1).doc(
+      "A DAG (MapReduce-style) job: stages of tasks run in dependency order; give `stages` instead of `duration` "
+      "or `work`. Each task is scheduled as a job of its own (queue, placement, preemption); a stage starts when every "
+      "stage it comes `after` has finished, and each of its tasks first fetches its share of their output through the "
+      "network from the nodes that wrote it (the same node: a local read, no transfer). The job completes with its last "
+      "task."));
+  t.push_back(text("jobs.list[].stages[].name").required().doc("Stage name, unique within the job."));
+  t.push_back(integer("jobs.list[].stages[].tasks").by_default("1").at_least(1).doc("Tasks of the stage, run in parallel when GPUs allow."));
+  t.push_back(integer("jobs.list[].stages[].gpus").by_default("1").at_least(1).doc("GPUs each task needs, all at once."));
+  t.push_back(quantity("jobs.list[].stages[].duration", Q::duration).required().above(0).doc(
+      "Run time of one task alone on its GPUs, after its input has arrived."));
+  t.push_back(list("jobs.list[].stages[].after").of(ValueType::string).by_default("[]").doc(
+      "Stages of the same job that must finish first (no cycles)."));
+  t.push_back(quantity("jobs.list[].stages[].output", Q::size).by_default("0B").at_least(0).doc(
+      "Bytes each task writes for the stages after it: every downstream stage reads all of it, each of its tasks one "
+      "equal partition from every task of this stage (a shuffle)."));
   t.push_back(quantity("jobs.list[].estimate", Q::duration).above(0).doc(
       "Runtime estimate the schedulers see; default: duration x `estimate_factor`, or the ideal time of `work`."));
   add_job_properties(t, "jobs.list[]", "");

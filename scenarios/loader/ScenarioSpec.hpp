@@ -203,6 +203,17 @@ struct JobWorkSpec {
   int steps = 100;                    // the iterations run as at most this many simulated steps
 };
 
+// One stage of a DAG job: `tasks` identical tasks, each needing `gpus` GPUs
+// for `duration`, started once every stage it comes `after` has finished.
+struct JobStageSpec {
+  std::string name;                   // unique within the job, required
+  int tasks = 1;                      // >= 1
+  int gpus = 1;                       // per task (a gang), >= 1
+  double duration = 0.0;              // seconds per task alone on its GPUs, > 0
+  std::vector<std::string> after;     // stages that must finish first
+  double output_bytes = 0.0;          // per task, shuffled to every downstream stage
+};
+
 // One job (or `count` identical ones) written in the scenario.
 struct JobSpec {
   std::string name;                   // unique, required
@@ -212,7 +223,8 @@ struct JobSpec {
   int gpu_milli = 1000;               // share of each GPU (1..1000)
   std::string gpu_type;               // required GPU type; "" = any of the site
   std::optional<double> duration;     // seconds alone on its GPUs; or
-  std::optional<JobWorkSpec> work;    // iterations of compute and all-reduce
+  std::optional<JobWorkSpec> work;    // iterations of compute and all-reduce; or
+  std::vector<JobStageSpec> stages;   // a DAG of stages of tasks
   std::optional<double> estimate;     // runtime estimate for schedulers; default from duration or work
   JobPropertiesSpec properties;
 };

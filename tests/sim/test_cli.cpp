@@ -77,6 +77,7 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"unit_typo.yaml", "30sec"},
       {"jobs_bad_trace.yaml", "philly_bad_gpus.csv:4: column 'num_gpu'"},
       {"jobs_invalid.yaml", "jobs.list[0].name: a job needs `duration`"},
+      {"jobs_dag_cycle.yaml", "jobs.list[0].stages: the stages form a cycle: "},
   };
   for (const auto& [name, phrase] : fixtures) {
     TempDir dir;
@@ -192,6 +193,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"llm-chat.yaml", {"chat"}},
       {"mixed-serving-training.yaml", {"chat"}},
       {"philly-trace-schedulers.yaml", {}},
+      {"mapreduce-dag.yaml", {}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;

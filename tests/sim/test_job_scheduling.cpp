@@ -388,3 +388,172 @@ duration: 4h
   CHECK(pods.at("pod-b").end == Approx(200 + 1000));
   CHECK(metric(replay, "jobs.skipped") == 5);
 }
+
+namespace {
+
+// Four one-GPU nodes in one rack; each node's NIC (100 Gb/s = 12.5 GB/s per
+// direction) is the narrowest link between two GPUs.
+const char* kFourOneGpuNodes = R"(catalog:
+  node_shapes: [{name: one-gpu, gpu: L40S, gpus: 1, cpu_cores: 16, cpu: 1TFLOPS, nic: 100Gbps, pcie: 32GBps, price: $2/h}]
+platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 4, node: one-gpu, fabric: {link: 400Gbps, latency: 1us}}]
+)";
+
+std::vector<std::pair<std::string, double>> stage_done_events(const RunResult& result) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const Event& event : result.events)
+    if (event.kind == "dag_stage_done")
+      out.emplace_back(event.entity + "/" + nlohmann::json::parse(event.detail).at("stage").get<std::string>(), event.t);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("MapReduce: maps run in waves, then reducers fetch their partitions through the NICs", "[jobs][dag][network]") {
+  // 6 maps on 4 GPUs: maps 0-3 on nodes 0-3 from 10 s to 110 s, maps 4-5 on
+  // nodes 0-1 until 210 s. Then reducers 0 and 1 start on nodes 0 and 1. Each
+  // reads 10 GB / 2 = 5 GB from every map: 4 maps wrote on other nodes (20 GB
+  // through the NIC) and 2 on its own node (a local read). 4 flows share each
+  // reducer's NIC: 20 GB / 12.5 GB/s = 1.6 s. Reducers end at 210 + 1.6 + 50.
+  const std::string yaml = fmt::format(R"(name: mapreduce
+duration: 1h
+{}jobs:
+  list:
+    - name: wc
+      submit: 10s
+      stages:
+        - {{name: map, tasks: 6, duration: 100s, output: 10GB}}
+        - {{name: reduce, tasks: 2, duration: 50s, after: [map]}}
+)",
+                                       kFourOneGpuNodes);
+  const RunResult result = run_scenario(yaml);
+  const auto jobs = by_name(result);
+  for (int m = 0; m < 4; ++m) CHECK(jobs.at(fmt::format("wc/map/{}", m)).end == Approx(110));
+  for (int m = 4; m < 6; ++m) CHECK(jobs.at(fmt::format("wc/map/{}", m)).first_start == Approx(110));
+  const double shuffle = 20e9 / 12.5e9;
+  for (int r = 0; r < 2; ++r) {
+    const JobOutcome& reducer = jobs.at(fmt::format("wc/reduce/{}", r));
+    CHECK(reducer.first_start == Approx(210));
+    CHECK(*reducer.end == Approx(210 + shuffle + 50).epsilon(1e-4));
+    CHECK(reducer.source == "dag_task");
+  }
+  const JobOutcome& wc = jobs.at("wc");
+  CHECK(wc.source == "list");
+  CHECK(wc.state == "completed");
+  CHECK(*wc.end - wc.submit == Approx(200 + shuffle + 50).epsilon(1e-4));
+  CHECK(wc.ideal_seconds == 150);  // critical path: map then reduce, free shuffle
+  CHECK(wc.gpu_seconds == Approx(6 * 100 + 2 * (shuffle + 50)).epsilon(1e-4));
+  CHECK(wc.progress == 1.0);
+  // The job counts once; its tasks are counted apart.
+  CHECK(metric(result, "jobs.submitted") == 1);
+  CHECK(metric(result, "jobs.completed") == 1);
+  CHECK(metric(result, "jobs.dag_tasks_completed") == 8);
+  CHECK(metric(result, "jobs.jct_mean") == Approx(200 + shuffle + 50).epsilon(1e-4));
+  // 100 s of waiting: maps 4-5 from 10 s to 110 s.
+  CHECK(metric(result, "jobs.wait_mean") == Approx(100));
+  CHECK(metric(result, "jobs.shuffle_bytes") == Approx(2 * 4 * 5e9));
+  CHECK(metric(result, "jobs.shuffle_local_bytes") == Approx(2 * 2 * 5e9));
+  const auto stages = stage_done_events(result);
+  REQUIRE(stages.size() == 2);
+  CHECK(stages[0].first == "wc/map");
+  CHECK(stages[0].second == Approx(210));
+  CHECK(stages[1].first == "wc/reduce");
+  CHECK(stages[1].second == Approx(210 + shuffle + 50).epsilon(1e-4));
+}
+
+TEST_CASE("a DAG's stages follow their dependencies through the queue, and a shuffle inside one node is local", "[jobs][dag]") {
+  // One 8-GPU node, fifo. extract (2 x 1 GPU) 0-100 s. Then left (3 tasks x 4
+  // GPUs) and right (1 GPU): left/0 and left/1 fill the node until 150 s,
+  // left/2 and right wait (fifo: right queues behind left/2); left/2 runs
+  // 150-200, right 150-350; join needs both: 350-360.
+  const std::string yaml = fmt::format(R"(name: diamond
+duration: 1h
+{}jobs:
+  list:
+    - name: d
+      stages:
+        - {{name: extract, tasks: 2, duration: 100s, output: 1GB}}
+        - {{name: left, tasks: 3, gpus: 4, duration: 50s, after: [extract], output: 1GB}}
+        - {{name: right, duration: 200s, after: [extract], output: 1GB}}
+        - {{name: join, duration: 10s, after: [left, right]}}
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  CHECK(timeline(result) == Timeline{{"d", {0, 360}},
+                                     {"d/extract/0", {0, 100}},
+                                     {"d/extract/1", {0, 100}},
+                                     {"d/left/0", {100, 150}},
+                                     {"d/left/1", {100, 150}},
+                                     {"d/left/2", {150, 200}},
+                                     {"d/right/0", {150, 350}},
+                                     {"d/join/0", {350, 360}}});
+  CHECK(stage_done_events(result) == std::vector<std::pair<std::string, double>>{
+                                         {"d/extract", 100}, {"d/left", 200}, {"d/right", 350}, {"d/join", 360}});
+  CHECK(by_name(result).at("d").ideal_seconds == 310);  // extract, right, join
+  CHECK(metric(result, "jobs.shuffle_bytes") == 0);
+  // Every stage reads all of its upstream stages' output, split over its tasks:
+  // left (all three tasks) and right each 2 x 1 GB, join 3 x 1 GB + 1 GB.
+  CHECK(metric(result, "jobs.shuffle_local_bytes") == Approx(2e9 + 2e9 + 4e9));
+}
+
+TEST_CASE("a DAG whose stage cannot fit is rejected as a whole, and an unfinished one is reported as running", "[jobs][dag]") {
+  const std::string yaml = fmt::format(R"(name: dag-limits
+duration: 120s
+{}jobs:
+  list:
+    - name: too-wide
+      stages: [{{name: a, duration: 10s}}, {{name: b, gpus: 16, duration: 10s, after: [a]}}]
+    - name: slow
+      stages: [{{name: a, tasks: 2, duration: 100s}}, {{name: b, duration: 100s, after: [a]}}]
+)",
+                                       kOneNode);
+  const RunResult result = run_scenario(yaml);
+  CHECK(metric(result, "jobs.rejected") == 1);
+  CHECK(metric(result, "jobs.unfinished") == 1);
+  const auto jobs = by_name(result);
+  CHECK(jobs.count("too-wide") == 0);
+  CHECK(jobs.count("too-wide/a/0") == 0);  // its tasks never ran
+  CHECK(jobs.at("slow").state == "running");
+  CHECK(jobs.at("slow").progress == Approx(2.0 / 3.0));
+  CHECK(jobs.at("slow/b/0").state == "running");
+  bool rejected = false;
+  for (const Event& event : result.events)
+    if (event.kind == "job_rejected" && event.entity == "too-wide") {
+      rejected = true;
+      CHECK(event.detail.find("stage b: each task needs 16 GPUs") != std::string::npos);
+    }
+  CHECK(rejected);
+}
+
+TEST_CASE("a preempted DAG task loses its run and fetches its input again", "[jobs][dag][network]") {
+  // 4 maps on 4 one-GPU nodes, 0-100 s, 10 GB each. The reducer reads 3 x
+  // 10 GB from other nodes (30 GB / 12.5 GB/s = 2.4 s), computes from 102.4 s;
+  // at 150 s a higher-priority 4-GPU job preempts it for 20 s. Without a
+  // checkpoint the reducer starts over at 170 s: 2.4 s of fetching, 100 s of work.
+  const std::string yaml = fmt::format(R"(name: dag-preempted
+duration: 1h
+{}jobs:
+  queue: {{policy: priority}}
+  defaults: {{preemptible: true}}
+  list:
+    - name: wc
+      stages:
+        - {{name: map, tasks: 4, duration: 100s, output: 10GB}}
+        - {{name: reduce, duration: 100s, after: [map]}}
+    - {{name: urgent, submit: 150s, gpus: 4, duration: 20s, priority: 5}}
+)",
+                                       kFourOneGpuNodes);
+  const RunResult result = run_scenario(yaml);
+  const auto jobs = by_name(result);
+  const double fetch = 30e9 / 12.5e9;
+  CHECK(timeline(result).at("urgent") == std::pair<double, double>{150, 170});
+  const JobOutcome& reducer = jobs.at("wc/reduce/0");
+  CHECK(reducer.preemptions == 1);
+  CHECK(reducer.lost_gpu_seconds == Approx(50));
+  CHECK(*reducer.end == Approx(170 + fetch + 100).epsilon(1e-4));
+  CHECK(jobs.at("wc").preemptions == 1);
+  CHECK(jobs.at("wc").lost_gpu_seconds == Approx(50));
+  CHECK(*jobs.at("wc").end == Approx(170 + fetch + 100).epsilon(1e-4));
+  CHECK(metric(result, "jobs.preemptions") == 1);
+  CHECK(metric(result, "jobs.shuffle_bytes") == Approx(2 * 30e9));
+}
