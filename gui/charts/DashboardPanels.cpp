@@ -131,7 +131,7 @@ QList<PanelDefinition> buildStandardPanels() {
   jobs.curves = {curve("jobs.waiting", kCluster, kStep, "waiting", "", kOrange),
                  curve("jobs.running", kCluster, kStep, "running", "", kBlue),
                  curve("jobs.completed", kCluster, kLine, "completed per interval", "", kGreen, Qt::DashLine, true)};
-  jobs.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_rejected")};
+  jobs.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_rejected"), QStringLiteral("dag_stage_done")};
   panels << jobs;
 
   PanelDefinition jobGpus;

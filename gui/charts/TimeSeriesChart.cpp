@@ -342,6 +342,9 @@ QColor TimeSeriesChart::eventKindColor(const QString& kind) {
   if (kind == QLatin1String("preemption")) return QColor(255, 127, 14);
   if (kind == QLatin1String("job_start")) return QColor(31, 119, 180);
   if (kind == QLatin1String("job_end")) return QColor(120, 170, 220);
+  if (kind == QLatin1String("job_preempted")) return QColor(255, 127, 14);
+  if (kind == QLatin1String("job_rejected")) return QColor(214, 39, 40);
+  if (kind == QLatin1String("dag_stage_done")) return QColor(44, 160, 44);
   if (kind == QLatin1String("data_loss")) return QColor(0, 0, 0);
   if (kind == QLatin1String("measurement_start")) return QColor(90, 90, 90);
   // Other kinds: a stable colour from the name.
