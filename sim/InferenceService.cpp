@@ -1,6 +1,7 @@
 #include "InferenceService.hpp"
 
 #include "ServingCluster.hpp"
+#include "DistributionFromSpec.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -11,15 +12,6 @@ namespace sg4 = simgrid::s4u;
 
 namespace leptonsim {
 namespace {
-
-Distribution to_distribution(const DistributionSpec& spec) {
-  switch (spec.kind) {
-    case DistributionSpec::Kind::deterministic: return Distribution::deterministic(spec.mean);
-    case DistributionSpec::Kind::exponential: return Distribution::exponential(spec.mean);
-    case DistributionSpec::Kind::lognormal: return Distribution::lognormal(spec.mean, spec.sigma);
-  }
-  throw std::logic_error("unknown distribution kind");
-}
 
 Distribution demand_of(const ServiceSpec& spec) {
   if (spec.demand.flops) return to_distribution(*spec.demand.flops);

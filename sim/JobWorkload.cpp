@@ -1,6 +1,6 @@
 #include "JobWorkload.hpp"
 
-#include "common/Distribution.hpp"
+#include "DistributionFromSpec.hpp"
 #include "common/RandomStreams.hpp"
 #include "workload/AlibabaOpenbReader.hpp"
 #include "workload/HeliosJobTraceReader.hpp"
@@ -14,15 +14,6 @@
 namespace leptonsim {
 
 namespace {
-
-Distribution to_distribution(const DistributionSpec& spec) {
-  switch (spec.kind) {
-    case DistributionSpec::Kind::deterministic: return Distribution::deterministic(spec.mean);
-    case DistributionSpec::Kind::exponential: return Distribution::exponential(spec.mean);
-    case DistributionSpec::Kind::lognormal: return Distribution::lognormal(spec.mean, spec.sigma);
-  }
-  throw std::logic_error("unknown distribution kind");
-}
 
 }  // namespace
 

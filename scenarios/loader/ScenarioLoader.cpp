@@ -237,7 +237,7 @@ std::string scalar_error(const SchemaEntry& entry, const std::string& text) {
 // ---------------------------------------------------------------------------
 // Schema validation: structure, unknown keys, types, units, ranges.
 
-const std::vector<std::string> distribution_forms = {"deterministic", "exponential", "lognormal"};
+const std::vector<std::string> distribution_forms = {"deterministic", "exponential", "lognormal", "weibull"};
 
 class SchemaValidator {
 public:
@@ -632,10 +632,14 @@ public:
       spec.kind = DistributionSpec::Kind::exponential;
       MapReader form(inner.get("exponential"), pattern + ".exponential", inner.path("exponential"));
       if (!form.node().IsMap() || !form.read("mean", spec.mean)) return invalid();
-    } else {
+    } else if (inner.has("lognormal")) {
       spec.kind = DistributionSpec::Kind::lognormal;
       MapReader form(inner.get("lognormal"), pattern + ".lognormal", inner.path("lognormal"));
       if (!form.node().IsMap() || !form.read("mean", spec.mean) || !form.read("sigma", spec.sigma)) return invalid();
+    } else {
+      spec.kind = DistributionSpec::Kind::weibull;
+      MapReader form(inner.get("weibull"), pattern + ".weibull", inner.path("weibull"));
+      if (!form.node().IsMap() || !form.read("mean", spec.mean) || !form.read("shape", spec.shape)) return invalid();
     }
     return spec;
   }
@@ -675,6 +679,7 @@ public:
     read_wan();
     read_services();
     read_jobs();
+    read_failures();
   }
 
 private:
@@ -1115,6 +1120,11 @@ private:
       queue.read("capacity", service.balancer_queue.capacity);
       queue.read("timeout", service.balancer_queue.timeout);
     }
+    if (const YAML::Node node = reader.get("retry"); node.IsMap()) {
+      MapReader retry(node, "services[].retry", reader.path("retry"));
+      retry.read("attempts", service.retry.attempts);
+      retry.read("timeout", service.retry.timeout);
+    }
     if (service.replicas == 0 && service.autoscaler.policy == "static")
       diagnostics_.at(reader.mark("replicas"), reader.path("replicas"),
                       "0 replicas with the `static` autoscaler would never serve: give an autoscaler or replicas >= 1");
@@ -1149,6 +1159,7 @@ private:
                         {"rack", JobPropertiesSpec::Locality::rack}});
     reader.read("compute_efficiency", properties.compute_efficiency);
     reader.read("restart_overhead", properties.restart_overhead);
+    reader.read("max_failure_retry", properties.max_failure_retry);
     if (const YAML::Node node = reader.get("checkpoint"); node.IsMap()) {
       MapReader checkpoint(node, join_key_path(reader.pattern(), "checkpoint"), reader.path("checkpoint"));
       checkpoint.read("interval", properties.checkpoint_interval);
@@ -1187,6 +1198,53 @@ private:
           stage.after.push_back(before);
         }
       job.stages.push_back(std::move(stage));
+    }
+  }
+
+  void read_failures() {
+    const YAML::Node node = lookup(root_, "failures");
+    if (!node.IsMap() && !node.IsNull()) return;
+    if (!node.IsDefined()) return;
+    FailuresSpec& failures = spec_.failures;
+    failures.is_enabled = true;
+    if (node.IsNull()) return;
+    MapReader reader(node, "failures", "failures");
+    if (const YAML::Node detection_node = reader.get("detection"); detection_node.IsMap()) {
+      MapReader detection(detection_node, "failures.detection", "failures.detection");
+      detection.read("period", failures.check_period);
+      detection.read("delay", failures.detection_delay);
+    }
+    std::map<std::string, int> seen;
+    for (const auto& [item, path] : map_items(reader.get("classes"), "failures.classes")) {
+      MapReader class_reader(item, "failures.classes[]", path);
+      FailureClassSpec parsed;
+      class_reader.read("component", parsed.component);
+      parsed.name = parsed.component;
+      class_reader.read("name", parsed.name);
+      if (!parsed.name.empty()) first_definition(seen, parsed.name, class_reader, "failure class");
+      const int forms = (class_reader.has("mtbf") ? 1 : 0) + (class_reader.has("rate") ? 1 : 0) +
+                        (class_reader.has("time_to_failure") ? 1 : 0);
+      if (forms == 0)
+        diagnostics_.at(item.Mark(), path,
+                        "a failure class needs `mtbf`, `rate` or `time_to_failure` (how often each component fails)");
+      if (forms > 1) {
+        const char* second = class_reader.has("time_to_failure") ? "time_to_failure" : "rate";
+        diagnostics_.at(class_reader.key_mark(second), class_reader.path(second),
+                        "give only one of `mtbf`, `rate` and `time_to_failure`");
+      }
+      double value = 0.0;
+      if (class_reader.read("mtbf", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, value, 0.0};
+      if (class_reader.read("rate", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, 1.0 / value, 0.0};
+      if (auto ttf = class_reader.read_distribution("time_to_failure")) parsed.time_to_failure = *ttf;
+      if (auto repair = class_reader.read_distribution("repair")) parsed.repair = *repair;
+      if (class_reader.read("site", parsed.site) && find_site(parsed.site) == nullptr && all_sites_named_)
+        diagnostics_.at(class_reader.mark("site"), class_reader.path("site"),
+                        fmt::format("unknown site `{}`{}", parsed.site, suggestion_text(parsed.site, site_names(), "sites")));
+      failures.classes.push_back(std::move(parsed));
+    }
+    if (const YAML::Node trace_node = reader.get("trace"); trace_node.IsMap()) {
+      MapReader trace(trace_node, "failures.trace", "failures.trace");
+      trace.read("path", failures.trace_path);
     }
   }
 

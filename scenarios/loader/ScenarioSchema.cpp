@@ -51,6 +51,10 @@ void add_distribution_forms(std::vector<SchemaEntry>& table, const std::string& 
   table.push_back(map(path + ".lognormal").doc(fmt::format("Log-normally distributed {}.", what)));
   table.push_back(quantity(path + ".lognormal.mean", kind).required().above(0).doc("Mean of the distribution itself (not of the underlying normal)."));
   table.push_back(quantity(path + ".lognormal.sigma", QuantityKind::number).required().at_least(0).doc("Standard deviation of the underlying normal distribution."));
+  table.push_back(map(path + ".weibull").doc(fmt::format("Weibull-distributed {}.", what)));
+  table.push_back(quantity(path + ".weibull.mean", kind).required().above(0).doc("Mean of the distribution (its scale is mean / Gamma(1 + 1/shape))."));
+  table.push_back(quantity(path + ".weibull.shape", QuantityKind::number).required().above(0).doc(
+      "Shape k: below 1 the hazard falls with age (infant mortality), 1 is the exponential, above 1 it rises (wear-out)."));
 }
 
 // Keys a job takes both in `jobs.defaults` and in each `jobs.list[]` item.
@@ -69,7 +73,11 @@ void add_job_properties(std::vector<SchemaEntry>& t, const std::string& prefix, 
   t.push_back(quantity(prefix + ".compute_efficiency", Q::number).by_default(fallback("0.5")).above(0).at_most(1).doc(
       "`work` jobs: achieved fraction of the GPUs' peak FLOP/s (model FLOP utilisation)."));
   t.push_back(quantity(prefix + ".restart_overhead", Q::duration).by_default(fallback("0s")).at_least(0).doc(
-      "Time to restart after a preemption (container start, process group set-up), before the checkpoint is read back."));
+      "Time to restart after a preemption or a failure (container start, process group set-up), before the checkpoint "
+      "is read back."));
+  t.push_back(integer(prefix + ".max_failure_retry").by_default(fallback("6")).at_least(0).doc(
+      "Times the job is restarted after a failure of its hardware; at the next failure it ends as `failed`. "
+      "Preemptions do not count."));
   t.push_back(map(prefix + ".checkpoint").doc(
       "Periodic checkpoints, written from the job's GPUs through the network to the site's storage host while the "
       "job pauses; a preempted job resumes from its last one (reading it back) and the work since then is lost."));
@@ -261,6 +269,14 @@ std::vector<SchemaEntry> build_schema() {
       "Waiting requests; an arrival finding it full is dropped."));
   t.push_back(quantity("services[].balancer_queue.timeout", Q::duration).by_default("60s").at_least(0).doc(
       "A request waiting longer is dropped; 0 = no limit."));
+  t.push_back(map("services[].retry").doc(
+      "What clients do when a replica fails under their request (see `failures`): the request gets no answer, the "
+      "client gives up after `timeout` and sends it again through the load balancer, at most `attempts` times."));
+  t.push_back(integer("services[].retry.attempts").by_default("1").at_least(0).doc(
+      "Retries of a request that got no answer; after the last one it counts as failed."));
+  t.push_back(quantity("services[].retry.timeout", Q::duration).by_default("30s").above(0).doc(
+      "How long a client waits on a replica that has failed before it gives up on that attempt (counted from when "
+      "the request reached the replica, or from the failure for a request already in service)."));
 
   // Training and batch jobs.
   t.push_back(map("jobs").doc(
@@ -342,6 +358,51 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(quantity("jobs.synthetic.gpus[].weight", Q::number).by_default("1").above(0).doc("Relative frequency."));
   t.push_back(distribution("jobs.synthetic.duration", Q::duration).by_default("1h").above(0).doc("Run time of each job."));
   add_distribution_forms(t, "jobs.synthetic.duration", Q::duration, "run time");
+
+  // Failures.
+  t.push_back(map("failures").doc(
+      "Hardware failures, their detection and repair. A failed GPU or node has its SimGrid hosts turned off (work "
+      "in flight on it fails); a failed NIC, link, switch, PDU or site cuts off the nodes the topology graph puts "
+      "below it (their network links are turned off). Until a failure is detected the load balancers keep "
+      "sending to the replicas on it and the schedulers keep counting its GPUs; then replicas are replaced "
+      "elsewhere and jobs restart from their last checkpoint. Repaired components return to the pool."));
+  t.push_back(map("failures.detection").doc("Health checks."));
+  t.push_back(quantity("failures.detection.period", Q::duration).by_default("10s").above(0).doc(
+      "Health checks run at every multiple of this period."));
+  t.push_back(quantity("failures.detection.delay", Q::duration).by_default("30s").at_least(0).doc(
+      "From the first health check at or after a failure to the failure being acted on (check timeouts, "
+      "confirmations): a failure at t is detected at ceil(t / period) x period + delay."));
+  t.push_back(list("failures.classes").of(ValueType::map).by_default("[]").doc(
+      "Failure classes. Every component of a class fails independently: after each repair it runs for a time drawn "
+      "from `time_to_failure` (or exponential with mean `mtbf`, or rate `rate`), then is down for a time drawn from "
+      "`repair`. Several classes may name the same component kind with their own rates (GPU memory, GPU other, ...)."));
+  t.push_back(text("failures.classes[].name").by_default("the component").doc(
+      "Class name (a cause): unique; used in events and per-class metrics."));
+  t.push_back(choice("failures.classes[].component").required().one_of(
+      {"gpu", "node", "nic", "link", "leaf_switch", "spine_switch", "aggregation_switch", "core_switch", "border_router",
+       "pdu", "site"}).doc(
+      "What fails: one `gpu`; a whole `node` (all its GPUs); a node's `nic` or its `link` to the leaf switch (the node "
+      "is cut off); a `leaf_switch` (its rack is cut off), `spine_switch`, `aggregation_switch`, `core_switch` or "
+      "`border_router` (whatever loses its way out; a redundant switch cuts off nothing); a rack's power `pdu` (every "
+      "node of the rack and its leaf switch); a whole `site`."));
+  t.push_back(quantity("failures.classes[].mtbf", Q::duration).above(0).doc(
+      "Mean time between failures of one component: exponential times to failure. Give `mtbf`, `rate` or "
+      "`time_to_failure`."));
+  t.push_back(quantity("failures.classes[].rate", Q::rate).above(0).doc(
+      "Failures per second of one component (e.g. `1/50000h`): exponential times to failure with mean 1/rate."));
+  t.push_back(distribution("failures.classes[].time_to_failure", Q::duration).above(0).doc(
+      "Run time of one component from a repair to its next failure (e.g. Weibull for wear-out)."));
+  add_distribution_forms(t, "failures.classes[].time_to_failure", Q::duration, "time to failure");
+  t.push_back(distribution("failures.classes[].repair", Q::duration).by_default("4h").at_least(0).doc(
+      "Time from the failure until the component is back in service (diagnosis, replacement, reboot)."));
+  add_distribution_forms(t, "failures.classes[].repair", Q::duration, "repair time");
+  t.push_back(text("failures.classes[].site").by_default("every site").doc("Only this site's components fail."));
+  t.push_back(map("failures.trace").doc(
+      "Replay of a failure trace: a CSV file with the header `time,component,duration,cause` and one row per "
+      "failure: its time (seconds, or a duration such as `2h`), the failed component by its topology name "
+      "(`dc1/r0/n3/gpu2`, `dc1/r0/n3`, `dc1/r0/n3/nic`, `dc1/leaf0`, `dc1/spine1`, `dc1/r2` for the rack's power, "
+      "`dc1` for the site), the time to repair, and the cause (the class in metrics)."));
+  t.push_back(text("failures.trace.path").required().doc("Trace file, relative to the scenario file's folder."));
 
   // Catalogue overrides.
   t.push_back(map("catalog").doc(
@@ -467,7 +528,7 @@ std::string describe_expected(const SchemaEntry& entry) {
       if (entry.quantity == QuantityKind::number) return "a number";
       return fmt::format("a {} such as {}", quantity_kind_name(entry.quantity), quantity_examples(entry.quantity));
     case ValueType::distribution:
-      return fmt::format("a {} such as {}, or a map with one of `deterministic`, `exponential`, `lognormal`",
+      return fmt::format("a {} such as {}, or a map with one of `deterministic`, `exponential`, `lognormal`, `weibull`",
                          quantity_kind_name(entry.quantity), quantity_examples(entry.quantity));
   }
   return "a value";

@@ -24,7 +24,7 @@ enum class ValueType {
   integer,       // a whole number
   quantity,      // a number with a unit of kind `quantity` (see Units.hpp)
   distribution,  // a scalar quantity (deterministic), or a map with exactly one of
-                 // `deterministic`, `exponential`, `lognormal` (see the sub-keys)
+                 // `deterministic`, `exponential`, `lognormal`, `weibull` (see the sub-keys)
 };
 
 struct SchemaEntry {

@@ -16,12 +16,13 @@
 
 namespace leptonsim {
 
-// A probability distribution of a non-negative quantity (a duration, for now).
+// A probability distribution of a non-negative quantity.
 struct DistributionSpec {
-  enum class Kind { deterministic, exponential, lognormal };
+  enum class Kind { deterministic, exponential, lognormal, weibull };
   Kind kind = Kind::deterministic;  // shape of the distribution
   double mean = 0.0;                // mean value (seconds for durations), > 0
   double sigma = 0.0;               // lognormal only: sigma of the underlying normal, >= 0
+  double shape = 1.0;               // weibull only: shape k, > 0
 };
 
 // Network fabric inside one site.
@@ -131,6 +132,12 @@ struct BalancerQueueSpec {
   double timeout = 60.0; // seconds a request may wait there before it is dropped; 0 = no limit
 };
 
+// Clients' handling of requests that a failed replica never answers.
+struct RetrySpec {
+  int attempts = 1;      // retries through the balancer; then the request counts as failed
+  double timeout = 30.0; // seconds a client waits on a failed replica before giving up the attempt
+};
+
 // A large language model served with continuous batching (roofline model of
 // prefill and decode on the replica's GPUs, tensor parallel over all of them).
 struct LlmSpec {
@@ -179,6 +186,7 @@ struct ServiceSpec {
   Placement placement = Placement::pack; // pack: fullest node that fits; spread: emptiest node
   int priority = 0;                      // higher first when services compete for free GPUs
   BalancerQueueSpec balancer_queue;      // requests waiting at the balancer
+  RetrySpec retry;                       // clients' retries of requests lost to a failed replica
   LlmSpec llm;                           // LLM service model (replaces service_time / flops)
   TokenSpec tokens;                      // tokens per request for the LLM model
 };
@@ -190,7 +198,8 @@ struct JobPropertiesSpec {
   enum class Locality { any, node, rack };
   Locality locality = Locality::any;  // node: one node; rack: one rack
   double compute_efficiency = 0.5;    // work jobs: fraction of peak FLOP/s achieved, (0, 1]
-  double restart_overhead = 0.0;      // seconds before a preempted job resumes (then it reads its checkpoint)
+  double restart_overhead = 0.0;      // seconds before a preempted or failed job resumes (then it reads its checkpoint)
+  int max_failure_retry = 6;          // restarts after hardware failures; the next failure fails the job
   double checkpoint_interval = 0.0;   // seconds of run time between checkpoints; 0 = none
   double checkpoint_bytes = 0.0;      // bytes of one checkpoint
 };
@@ -258,6 +267,26 @@ struct JobsSpec {
   std::optional<SyntheticJobsSpec> synthetic;
 };
 
+// A class of failures: which components break, how often and for how long.
+// Every component of the class fails and is repaired independently (a
+// two-state process per component and class).
+struct FailureClassSpec {
+  std::string name;                    // unique; default: the component name
+  std::string component;               // gpu | node | nic | link | leaf_switch | spine_switch |
+                                       // aggregation_switch | core_switch | border_router | pdu | site
+  DistributionSpec time_to_failure{DistributionSpec::Kind::exponential, 0.0, 0.0};  // from each repair
+  DistributionSpec repair{DistributionSpec::Kind::deterministic, 4 * 3600.0, 0.0};   // time to repair
+  std::string site;                    // only this site's components; "" = every site
+};
+
+struct FailuresSpec {
+  bool is_enabled = false;             // true when the scenario has a `failures:` section
+  std::vector<FailureClassSpec> classes;
+  std::string trace_path;              // failure trace CSV, relative to the scenario file; "" = none
+  double check_period = 10.0;          // seconds between health checks
+  double detection_delay = 30.0;       // seconds from the first health check after a failure to its detection
+};
+
 // Whether runs write per-node time series (see `node_series` in the reference).
 enum class NodeSeries { automatic, on, off };
 inline constexpr int kNodeSeriesAutomaticMaxNodes = 64;
@@ -272,6 +301,7 @@ struct ScenarioSpec {
   PlatformSpec platform;            // hardware
   std::vector<ServiceSpec> services; // inference services
   JobsSpec jobs;                    // training and batch jobs
+  FailuresSpec failures;            // failure processes, detection and repair
   HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
 
   // Provenance, filled by the loader (not YAML keys).
