@@ -54,12 +54,13 @@ struct JobOutcome {
   double submit = 0.0;
   std::optional<double> first_start; // first time it got GPUs
   std::optional<double> end;         // completion time
-  std::string state;                 // completed | running | waiting
+  std::string state;                 // completed | running | waiting | failed
   double ideal_seconds = 0.0;        // run time alone, packed, without checkpoints
   double waited_seconds = 0.0;       // total time in the queue (all waits, after preemptions too)
   int preemptions = 0;
+  int failures = 0;                  // runs ended by a hardware failure
   double gpu_seconds = 0.0;          // GPU-seconds held (GPUs x share x time)
-  double lost_gpu_seconds = 0.0;     // GPU-seconds of work thrown away by preemptions
+  double lost_gpu_seconds = 0.0;     // GPU-seconds of work thrown away by preemptions and failures
   double progress = 0.0;             // fraction of the work done (1 when completed)
   int nodes = 0;                     // nodes of the last placement
   int racks = 0;                     // racks of the last placement

@@ -110,7 +110,8 @@ CREATE TABLE jobs (
   progress         REAL NOT NULL,
   nodes            INTEGER NOT NULL,
   racks            INTEGER NOT NULL,
-  placement        TEXT NOT NULL
+  placement        TEXT NOT NULL,
+  failures         INTEGER NOT NULL DEFAULT 0
 );
 )sql";
 
@@ -225,8 +226,8 @@ void insert_run(Database& db, std::int64_t run_id, const RunResult& result) {
     Statement s(raw,
                 "INSERT INTO jobs (run_id, job, source, gpus, gpu_milli, priority, preemptible, submit, "
                 "first_start, end_time, state, queue_delay, jct, ideal_seconds, waited_seconds, preemptions, "
-                "gpu_seconds, lost_gpu_seconds, progress, nodes, racks, placement) VALUES "
-                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
+                "gpu_seconds, lost_gpu_seconds, progress, nodes, racks, placement, failures) VALUES "
+                "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)");
     s.bind(1, run_id);
     for (const JobOutcome& job : result.jobs) {
       s.bind(2, job.job);
@@ -250,6 +251,7 @@ void insert_run(Database& db, std::int64_t run_id, const RunResult& result) {
       s.bind(20, static_cast<std::int64_t>(job.nodes));
       s.bind(21, static_cast<std::int64_t>(job.racks));
       s.bind(22, job.placement);
+      s.bind(23, static_cast<std::int64_t>(job.failures));
       s.run([&] { return fmt::format("inserting job '{}' of run {}", job.job, run_id); });
     }
   }
@@ -787,10 +789,18 @@ std::vector<JobOutcome> ReportReader::jobs(std::int64_t run_id) const {
       Statement exists(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'");
       if (!exists.next_row()) return out;
     }
-    Statement s(db_,
-                "SELECT job, source, gpus, gpu_milli, priority, preemptible, submit, first_start, end_time, state, "
-                "ideal_seconds, waited_seconds, preemptions, gpu_seconds, lost_gpu_seconds, progress, nodes, racks, "
-                "placement FROM jobs WHERE run_id = ?1 ORDER BY rowid");
+    // Reports written before the `failures` column read it as 0.
+    bool has_failures = false;
+    {
+      Statement column(db_, "SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'failures'");
+      has_failures = column.next_row();
+    }
+    const std::string query = fmt::format("SELECT job, source, gpus, gpu_milli, priority, preemptible, submit, first_start, "
+                                 "end_time, state, ideal_seconds, waited_seconds, preemptions, gpu_seconds, "
+                                 "lost_gpu_seconds, progress, nodes, racks, placement, {} FROM jobs WHERE run_id = ?1 "
+                                 "ORDER BY rowid",
+                                 has_failures ? "failures" : "0");
+    Statement s(db_, query.c_str());
     s.bind(1, run_id);
     auto optional_real = [&](int column) {
       const double value = s.real(column);
@@ -817,6 +827,7 @@ std::vector<JobOutcome> ReportReader::jobs(std::int64_t run_id) const {
       job.nodes = static_cast<int>(s.integer(16));
       job.racks = static_cast<int>(s.integer(17));
       job.placement = s.text(18);
+      job.failures = static_cast<int>(s.integer(19));
       out.push_back(std::move(job));
     }
     return out;

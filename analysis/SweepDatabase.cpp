@@ -69,7 +69,8 @@ constexpr std::pair<const char*, const char*> kRunColumns[] = {
     {"replicas", "service, replica, node, gpus, requests_completed, busy_fraction"},
     {"jobs",
      "job, source, gpus, gpu_milli, priority, preemptible, submit, first_start, end_time, state, queue_delay, jct, "
-     "ideal_seconds, waited_seconds, preemptions, gpu_seconds, lost_gpu_seconds, progress, nodes, racks, placement"}};
+     "ideal_seconds, waited_seconds, preemptions, gpu_seconds, lost_gpu_seconds, progress, nodes, racks, placement, "
+     "failures"}};
 
 // Tables left out of a summary-only sweep.
 bool is_detail_table(std::string_view table) {

@@ -107,6 +107,7 @@ void InferenceService::on_replica_placed(GpuAssignment assignment) {
   replica.gpus.clear();
   for (int g : replica.assignment.gpu_indices) replica.gpus.push_back(node.gpus[g]);
   replica.state = ReplicaState::starting;
+  replica.is_failed = false;
   replica.placed_at = now;
   ++replica.generation;
   allocated_gpus_integral_.add(now, spec_.gpus_per_replica);
@@ -131,10 +132,18 @@ void InferenceService::begin_cold_start(int index) {
                      [this, index, generation, cold, storage, gpus] {
                        sg4::this_actor::sleep_for(cold.placement_delay + cold.image_pull);
                        if (cold.weights_bytes > 0) {
+                         // GPUs that failed meanwhile never get their weights: the cold start
+                         // stalls until the failure is detected and the replica replaced.
+                         for (sg4::Host* gpu : gpus)
+                           if (!gpu->is_on()) return;
                          std::vector<sg4::CommPtr> transfers;
                          for (sg4::Host* gpu : gpus)
                            transfers.push_back(sg4::Comm::sendto_async(storage, gpu, cold.weights_bytes / gpus.size()));
-                         sg4::Comm::wait_all(transfers);
+                         try {
+                           sg4::Comm::wait_all(transfers);
+                         } catch (const simgrid::Exception&) {
+                           return;  // a GPU or link failed under the transfer
+                         }
                        }
                        sg4::this_actor::sleep_for(cold.warmup);
                        // Back to maestro context: execs must be started from there.
@@ -200,6 +209,9 @@ int InferenceService::count_in_state(ReplicaState state) const {
 void InferenceService::record_replica_counts(double now) {
   const int ready = count_in_state(ReplicaState::ready);
   ready_integral_.set(now, ready);
+  bool is_available = false;
+  for (const Replica& replica : replicas_) is_available = is_available || (replica.state == ReplicaState::ready && !replica.is_failed);
+  available_.set(now, is_available ? 1.0 : 0.0);
   serving_integral_.set(now, ready + count_in_state(ReplicaState::draining));
   unplaced_integral_.set(now, cluster_.unplaced_requests(*this));
   max_ready_ = std::max(max_ready_, ready);
@@ -343,20 +355,131 @@ int InferenceService::choose_replica(bool needs_free_slot) {
 
 void InferenceService::dispatch(const Request& request, double now) {
   in_system_integral_.add(now, 1.0);
+  route_or_hold(request, now);
+}
+
+void InferenceService::route_or_hold(const Request& request, double now) {
   // FCFS: while requests wait at the balancer, a new one queues behind them.
   if (!balancer_queue_.empty() || !try_route(request, now)) hold_at_balancer(request, now);
+}
+
+// The request reached a replica whose hardware has failed: no answer comes;
+// the client gives up after the retry timeout and tries again, or fails it.
+void InferenceService::lose_request(const Request& request, double now) {
+  ++requests_lost_;
+  schedule_at(now + spec_.retry.timeout, [this, request] { on_request_timeout(request); });
+}
+
+void InferenceService::on_request_timeout(Request request) {
+  if (is_stopped_) return;
+  const double now = sg4::Engine::get_clock();
+  if (request.attempt < spec_.retry.attempts) {
+    ++request.attempt;
+    ++requests_retried_;
+    route_or_hold(request, now);
+    return;
+  }
+  ++requests_failed_;
+  ++interval_drops_;
+  if (now >= warmup_) ++dropped_in_window_;
+  in_system_integral_.add(now, -1.0);
+}
+
+bool InferenceService::is_on_gpus(const Replica& replica, const std::vector<GpuRef>& gpus) const {
+  for (const int g : replica.assignment.gpu_indices)
+    if (std::binary_search(gpus.begin(), gpus.end(), GpuRef{replica.assignment.node, g})) return true;
+  return false;
+}
+
+void InferenceService::on_gpus_failed(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+  if (is_stopped_) return;
+  for (int i = 0; i < static_cast<int>(replicas_.size()); ++i) {
+    const Replica& replica = replicas_[i];
+    if (replica.state != ReplicaState::stopped && !replica.is_failed && is_on_gpus(replica, gpus)) fail_replica(i, now, cause);
+  }
+}
+
+void InferenceService::fail_replica(int index, double now, const std::string& cause) {
+  Replica& replica = replicas_[index];
+  replica.is_failed = true;
+  ++replica_failures_;
+  std::vector<Request> lost;
+  if (replica.state == ReplicaState::starting) {
+    ++replica.generation;  // its cold start never completes
+  } else if (replica.llm) {
+    for (const LlmReplica::Job& job : replica.llm->abort(now))
+      lost.push_back(Request{job.arrival, 0.0, job.input_tokens, job.output_tokens, job.attempt});
+  } else {
+    for (auto& slot : replica.slots) {
+      if (slot->execs.empty()) continue;
+      for (auto& exec : slot->execs) {
+        exec->cancel();
+        CompletionDispatch::retire(std::move(exec));
+      }
+      slot->execs.clear();
+      replica.free_slots.push_back(slot.get());
+      lost.push_back(slot->request);
+    }
+  }
+  const auto in_service = static_cast<int>(lost.size());
+  loads_[index].in_service -= in_service;
+  loads_[index].outstanding -= in_service;
+  in_service_integral_.add(now, -in_service);
+  for (const Request& request : replica.queue) {
+    lost.push_back(request);
+    --loads_[index].outstanding;
+    --waiting_;
+  }
+  replica.queue.clear();
+  record_waiting(now);
+  if (!replica.llm) update_busy(index, now);
+  for (const Request& request : lost) lose_request(request, now);
+  add_event(now, "replica_lost",
+            nlohmann::json{{"replica", index}, {"node", replica.node}, {"cause", cause}, {"requests_lost", lost.size()}}
+                .dump());
+  record_replica_counts(now);
+}
+
+void InferenceService::on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+  if (is_stopped_) return;
+  bool removed = false;
+  for (int i = 0; i < static_cast<int>(replicas_.size()); ++i) {
+    Replica& replica = replicas_[i];
+    if (replica.state == ReplicaState::stopped || !replica.is_failed || !is_on_gpus(replica, gpus)) continue;
+    replica.state = ReplicaState::stopped;
+    replica.is_failed = false;
+    loads_[i].is_ready = false;
+    allocated_gpus_integral_.add(now, -spec_.gpus_per_replica);
+    if (node_busy_seconds_) credit_node_busy(replica, now, *node_busy_seconds_);
+    add_event(now, "replica_removed", nlohmann::json{{"replica", i}, {"node", replica.node}, {"cause", cause}}.dump());
+    const GpuAssignment released = replica.assignment;
+    replica.assignment = GpuAssignment{};
+    cluster_.release(released);
+    removed = true;
+  }
+  if (!removed) return;
+  record_replica_counts(now);
+  scale_to(desired_, now, "replace failed replicas");
 }
 
 // Sends the request to a replica if one can take it now; false when it must wait at the balancer.
 bool InferenceService::try_route(const Request& request, double now) {
   if (spec_.queue == ServiceSpec::QueueLocation::balancer) {
     const int chosen = choose_replica(true);
+    if (chosen >= 0 && replicas_[chosen].is_failed) {
+      lose_request(request, now);
+      return true;
+    }
     if (chosen < 0 || !can_start(chosen, request)) return false;
     begin_service(chosen, request, now);
     return true;
   }
   const int chosen = choose_replica(false);
   if (chosen < 0) return false;  // no ready replica
+  if (replicas_[chosen].is_failed) {
+    lose_request(request, now);
+    return true;
+  }
   if (!replicas_[chosen].queue.empty() || !can_start(chosen, request)) {
     ++loads_[chosen].outstanding;
     replicas_[chosen].queue.push_back(request);
@@ -449,7 +572,8 @@ void InferenceService::begin_service(int index, const Request& request, double n
   if (replica.llm) {
     replica.free_slots.push_back(slot);  // the LLM engine tracks its own requests
     replica.llm->admit(
-        LlmReplica::Job{next_job_id_++, request.arrival, request.input_tokens, request.output_tokens, -1.0}, now);
+        LlmReplica::Job{next_job_id_++, request.arrival, request.input_tokens, request.output_tokens, -1.0, request.attempt},
+        now);
     return;
   }
 
@@ -622,6 +746,7 @@ void InferenceService::stop(double now) {
   serving_integral_.advance(now);
   allocated_gpus_integral_.advance(now);
   unplaced_integral_.advance(now);
+  available_.advance(now);
   for (Replica& replica : replicas_) {
     replica.busy.advance(now);
     if (replica.llm) replica.llm->stop();
@@ -677,7 +802,15 @@ void InferenceService::report(RunResult& result) const {
   put("requests_dropped_queue_full", static_cast<double>(dropped_full_), "1");
   put("requests_dropped_timeout", static_cast<double>(dropped_timeout_), "1");
   put("requests_unfinished",
-      static_cast<double>(arrived_ - completed_ - dropped_full_ - dropped_timeout_ - dropped_too_long_), "1");
+      static_cast<double>(arrived_ - completed_ - dropped_full_ - dropped_timeout_ - dropped_too_long_ - requests_failed_),
+      "1");
+  if (health_ != nullptr) {
+    put("requests_lost", static_cast<double>(requests_lost_), "1");
+    put("requests_retried", static_cast<double>(requests_retried_), "1");
+    put("requests_failed", static_cast<double>(requests_failed_), "1");
+    put("replica_failures", static_cast<double>(replica_failures_), "1");
+    put("availability", end_time_ > 0 ? available_.area() / end_time_ : nan, "1");
+  }
   if (llm_model_) {
     put("requests_dropped_too_long", static_cast<double>(dropped_too_long_), "1");
     put("ttft_mean", time_to_first_token_.empty() ? nan : time_to_first_token_.mean(), "s");

@@ -16,6 +16,7 @@
 #pragma once
 
 #include "CompletionDispatch.hpp"
+#include "FailureInjector.hpp"
 #include "LatencyHistogram.hpp"
 #include "LlmReplica.hpp"
 #include "RunResult.hpp"
@@ -67,6 +68,14 @@ public:
   void collect_node_busy_seconds(double now);
 
   const ServiceSpec& spec() const { return spec_; }
+
+  // Failures. A replica whose GPUs fail stops serving at once: the requests it
+  // holds get no answer (their clients retry after the retry timeout), and
+  // the balancer keeps sending it requests, which are lost the same way, until
+  // the failure is detected; then the replica is removed and replaced.
+  void set_hardware_health(const HardwareHealth* health) { health_ = health; }
+  void on_gpus_failed(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
+  void on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
   // ServingCluster calls this when GPUs were found for a requested replica.
   void on_replica_placed(GpuAssignment assignment);
 
@@ -76,6 +85,7 @@ private:
     double demand = 0.0;             // seconds or FLOP (not LLM)
     std::int64_t input_tokens = 0;   // LLM only
     std::int64_t output_tokens = 0;  // LLM only
+    int attempt = 0;                 // retries after a failed replica lost it
   };
   enum class ReplicaState { starting, ready, draining, stopped };
   struct Slot final : CompletionHandler {
@@ -101,10 +111,16 @@ private:
     double busy_at_window_start = 0.0;
     double busy_collected_for_node = 0.0;      // busy area already credited to the node
     std::int64_t completed = 0;
+    bool is_failed = false;                    // its hardware failed; not yet detected
   };
 
   // Request path.
   void on_arrival(const Arrival& arrival);
+  void route_or_hold(const Request& request, double now);
+  void lose_request(const Request& request, double now);
+  void on_request_timeout(Request request);
+  bool is_on_gpus(const Replica& replica, const std::vector<GpuRef>& gpus) const;
+  void fail_replica(int index, double now, const std::string& cause);
   void schedule_next_arrival();
   void dispatch(const Request& request, double now);
   bool try_route(const Request& request, double now);
@@ -169,6 +185,9 @@ private:
   std::int64_t scale_ups_ = 0, scale_downs_ = 0;
   std::int64_t input_tokens_arrived_ = 0, output_tokens_arrived_ = 0;
   std::int64_t output_tokens_completed_ = 0, dropped_too_long_ = 0;
+  const HardwareHealth* health_ = nullptr;
+  std::int64_t requests_failed_ = 0, requests_retried_ = 0, requests_lost_ = 0, replica_failures_ = 0;
+  TimeIntegral available_;  // 1 while some replica is ready on working hardware
   LatencyHistogram time_to_first_token_, time_per_output_token_;
   LatencyHistogram latency_, wait_, cold_start_;
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;

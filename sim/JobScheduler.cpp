@@ -1,6 +1,7 @@
 #include "JobScheduler.hpp"
 
 #include "CompletionDispatch.hpp"
+#include "MetricName.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "ServingCluster.hpp"
 #include "scheduling/JobDag.hpp"
@@ -27,7 +28,7 @@ struct JobScheduler::Job {
   double ideal_seconds = 0.0;    // alone, packed, without checkpoints
   double seconds_per_work = 1.0; // ideal seconds per unit of work (estimates)
 
-  enum class State { pending, waiting, running, completed, rejected };
+  enum class State { pending, waiting, running, completed, rejected, failed };
   State state = State::pending;
   Phase phase = Phase::idle;
   double progress = 0.0;          // work done, counted from the start of the job
@@ -45,7 +46,10 @@ struct JobScheduler::Job {
   double first_start = -1.0;
   double end_time = -1.0;
   int preemptions = 0;
-  double lost_gpu_seconds = 0.0;      // GPU time whose work a preemption threw away
+  int failures = 0;                   // runs ended by a hardware failure
+  bool is_hung = false;               // its hardware failed; it holds its GPUs until the failure is detected
+  double hung_since = 0.0;
+  double lost_gpu_seconds = 0.0;      // GPU time whose work a preemption or failure threw away
   double overhead_gpu_seconds = 0.0;  // GPU time in restarts, restores and checkpoint writes
   double held_gpu_seconds = 0.0;      // GPU time held in finished runs
   double attained_gpu_seconds = 0.0;  // same, for LAS (held includes the current run only when it ends)
@@ -85,7 +89,7 @@ Locality to_locality(JobPropertiesSpec::Locality locality) {
 }
 
 const char* state_name(int state) {
-  static const char* names[] = {"pending", "waiting", "running", "completed", "rejected"};
+  static const char* names[] = {"pending", "waiting", "running", "completed", "rejected", "failed"};
   return names[state];
 }
 
@@ -452,6 +456,12 @@ void JobScheduler::start_run(Job& job, Placement placement, double now) {
 
   const bool is_restart = job.has_run_before;
   job.has_run_before = true;
+  if (health_ != nullptr)
+    for (const GpuShare& share : job.placement.shares)
+      if (!health_->is_usable(share.node, share.gpu)) {
+        hang(job, now, "placed on failed hardware");
+        return;
+      }
   if (job.uses_actor) {
     const int id = job.id;
     const std::uint64_t generation = job.generation;
@@ -536,7 +546,7 @@ void JobScheduler::run_steps(int id, std::uint64_t generation) {
   auto now = [] { return sg4::Engine::get_clock(); };
 
   const double run_start = now();
-  if (job.preemptions > 0 && properties.restart_overhead > 0) {
+  if (job.preemptions + job.failures > 0 && properties.restart_overhead > 0) {
     set_phase(job, Phase::restarting, now());
     sg4::this_actor::sleep_for(properties.restart_overhead);
   }
@@ -620,7 +630,9 @@ void JobScheduler::fetch_input(Job& task) {
         local += bytes;
         continue;
       }
-      fetches.push_back(sg4::Comm::sendto_async(source.output_host, task.gpu_hosts.front(), bytes));
+      // Output on hardware that has failed since is read back from storage.
+      const bool is_source_up = health_ == nullptr || health_->is_usable(source.output_node, source.placement.shares.front().gpu);
+      fetches.push_back(sg4::Comm::sendto_async(is_source_up ? source.output_host : storage_, task.gpu_hosts.front(), bytes));
       remote += bytes;
     }
   }
@@ -657,7 +669,7 @@ void JobScheduler::finish(Job& job, double now) {
   request_pass();
 }
 
-void JobScheduler::preempt(Job& job, double now, const std::string& by) {
+double JobScheduler::stop_run(Job& job, double now) {
   for (auto& activity : job.activities) activity->cancel();
   job.activities.clear();
   if (job.actor) {
@@ -668,11 +680,88 @@ void JobScheduler::preempt(Job& job, double now, const std::string& by) {
   double lost = 0.0;
   if (job.phase == Phase::restarting || job.phase == Phase::restoring) {
     job.overhead_gpu_seconds += (now - job.run_start) * job.gpu_weight;
-  } else {
+  } else if (!job.is_hung) {
     lost = (now - job.last_safe_time) * job.gpu_weight;
   }
   job.lost_gpu_seconds += lost;
   job.progress = job.checkpointed_work;
+  return lost;
+}
+
+void JobScheduler::hang(Job& job, double now, const std::string& cause) {
+  const double lost = stop_run(job, now);
+  ++job.generation;  // pending timers of the run do nothing
+  set_phase(job, Phase::idle, now);
+  job.is_hung = true;
+  job.hung_since = now;
+  ++interruptions_;
+  ++interruptions_by_cause_[cause];
+  events_.push_back(Event{now, "job_interrupted", job.spec.name,
+                          nlohmann::json{{"cause", cause},
+                                         {"gpus", job.demand.gpus},
+                                         {"lost_gpu_seconds", lost},
+                                         {"resumes_from_work", job.checkpointed_work},
+                                         {"total_work", job.total_work}}
+                              .dump()});
+}
+
+std::vector<int> JobScheduler::running_jobs_on(const std::vector<GpuRef>& gpus) const {
+  std::set<GpuRef> failed(gpus.begin(), gpus.end());
+  std::vector<int> ids;
+  for (const auto& [id, running] : book_.running())
+    for (const GpuShare& share : running.placement.shares)
+      if (failed.count({share.node, share.gpu}) > 0) {
+        ids.push_back(id);
+        break;
+      }
+  return ids;
+}
+
+void JobScheduler::on_gpus_failed(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+  if (is_stopped_) return;
+  for (const int id : running_jobs_on(gpus)) {
+    Job& job = jobs_[static_cast<std::size_t>(id)];
+    if (!job.is_hung) hang(job, now, cause);
+  }
+}
+
+void JobScheduler::on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+  if (is_stopped_) return;
+  for (const int id : running_jobs_on(gpus)) {
+    Job& job = jobs_[static_cast<std::size_t>(id)];
+    if (!job.is_hung) continue;  // started after the failure on other GPUs of the same domain: none here
+    // The gang held its GPUs without progress from the failure until now.
+    job.lost_gpu_seconds += (now - job.hung_since) * job.gpu_weight;
+    job.is_hung = false;
+    ++job.failures;
+    release(job, now);
+    const bool gives_up = job.failures > job.spec.properties.max_failure_retry;
+    events_.push_back(Event{now, gives_up ? "job_failed" : "job_requeued", job.spec.name,
+                            nlohmann::json{{"cause", cause},
+                                           {"failures", job.failures},
+                                           {"max_failure_retry", job.spec.properties.max_failure_retry}}
+                                .dump()});
+    if (gives_up) {
+      job.state = Job::State::failed;
+      job.end_time = now;
+      ++failed_;
+      if (job.is_dag_task()) {
+        Job& dag_job = jobs_[static_cast<std::size_t>(job.dag_parent)];
+        if (dag_job.state != Job::State::failed) {
+          dag_job.state = Job::State::failed;
+          dag_job.end_time = now;
+          ++failed_;
+        }
+      }
+      request_pass();
+    } else {
+      enqueue(job, now);
+    }
+  }
+}
+
+void JobScheduler::preempt(Job& job, double now, const std::string& by) {
+  const double lost = stop_run(job, now);
   ++job.preemptions;
   ++preemptions_;
   release(job, now);
@@ -826,15 +915,17 @@ void JobScheduler::report(RunResult& result) const {
   struct Totals {
     double held = 0.0, lost = 0.0, tasks_done = 0.0, tasks = 0.0;
     int preemptions = 0;
+    int failures = 0;
   };
   auto totals_of = [&](const Job& job) {
-    Totals t{job.held_gpu_seconds, job.lost_gpu_seconds, 0.0, 0.0, job.preemptions};
+    Totals t{job.held_gpu_seconds, job.lost_gpu_seconds, 0.0, 0.0, job.preemptions, job.failures};
     for (const std::vector<int>& ids : job.stage_tasks)
       for (int id : ids) {
         const Job& task = jobs_[static_cast<std::size_t>(id)];
         t.held += task.held_gpu_seconds;
         t.lost += task.lost_gpu_seconds;
         t.preemptions += task.preemptions;
+        t.failures += task.failures;
         t.tasks += 1;
         t.tasks_done += task.state == Job::State::completed ? 1 : 0;
       }
@@ -873,6 +964,7 @@ void JobScheduler::report(RunResult& result) const {
     outcome.ideal_seconds = job.ideal_seconds;
     outcome.waited_seconds = job.waited_seconds;
     outcome.preemptions = totals.preemptions;
+    outcome.failures = totals.failures;
     outcome.gpu_seconds = totals.held;
     outcome.lost_gpu_seconds = totals.lost;
     if (job.is_dag())
@@ -910,6 +1002,10 @@ void JobScheduler::report(RunResult& result) const {
   put("bounded_slowdown_mean", mean(slowdown), "1");
   put("makespan", completed_ > 0 ? last_completion_ - std::max(first_submit_, 0.0) : std::numeric_limits<double>::quiet_NaN(), "s");
   put("preemptions", static_cast<double>(preemptions_), "1");
+  put("failed", static_cast<double>(failed_), "1");
+  put("interruptions", static_cast<double>(interruptions_), "1");
+  for (const auto& [cause, count] : interruptions_by_cause_)
+    put("interruptions." + metric_component(cause), static_cast<double>(count), "1");
   put("gpu_hours", held / 3600.0, "GPU*h");
   put("busy_gpu_hours", busy_gpus_.area() / 3600.0, "GPU*h");
   put("lost_gpu_hours", lost / 3600.0, "GPU*h");

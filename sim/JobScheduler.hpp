@@ -18,6 +18,7 @@
 // are applied.
 #pragma once
 
+#include "FailureInjector.hpp"
 #include "JobWorkload.hpp"
 #include "LatencyHistogram.hpp"
 #include "RunResult.hpp"
@@ -60,6 +61,16 @@ public:
   bool make_room_for_replica(const std::string& site, const std::string& gpu_type, int gpus, int priority,
                              const std::string& service);
 
+  // Failures. A job whose GPUs fail stops at once and loses the work since
+  // its last checkpoint, but holds its GPUs (hung) until the failure is
+  // detected; then it releases them and is requeued (it restarts after its
+  // restart overhead from its last checkpoint), or ends as failed once it has
+  // been restarted max_failure_retry times. A job placed on GPUs that have
+  // failed but are not yet detected hangs the same way.
+  void set_hardware_health(const HardwareHealth* health) { health_ = health; }
+  void on_gpus_failed(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
+  void on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
+
 private:
   struct Job;
   enum class Phase { idle, restarting, restoring, fetching, computing, communicating, checkpointing };
@@ -81,6 +92,10 @@ private:
   void on_timer_segment_end(int id, std::uint64_t generation, double work);
   void finish(Job& job, double now);
   void preempt(Job& job, double now, const std::string& by);
+  // Stops the run's activities and actor; the work since the last checkpoint is lost.
+  double stop_run(Job& job, double now);
+  void hang(Job& job, double now, const std::string& cause);
+  std::vector<int> running_jobs_on(const std::vector<GpuRef>& gpus) const;
   void set_phase(Job& job, Phase phase, double now);
   void run_with_actor(int id, std::uint64_t generation);
   void run_steps(int id, std::uint64_t generation);
@@ -115,6 +130,9 @@ private:
   double fragmented_area_ = 0.0;  // sum over samples of fragmented GPUs x interval
   std::int64_t submitted_ = 0, completed_ = 0, rejected_ = 0, preemptions_ = 0, interval_completions_ = 0;
   std::int64_t dag_tasks_completed_ = 0;
+  const HardwareHealth* health_ = nullptr;
+  std::int64_t interruptions_ = 0, failed_ = 0;
+  std::map<std::string, std::int64_t> interruptions_by_cause_;
   double shuffle_bytes_ = 0.0, shuffle_local_bytes_ = 0.0;
   double first_submit_ = -1.0, last_completion_ = 0.0;
 };

@@ -35,6 +35,22 @@ void LlmReplica::admit(const Job& job, double now) {
   if (!is_prefilling_) start_next_prefill(now);
 }
 
+std::vector<LlmReplica::Job> LlmReplica::abort(double now) {
+  ++generation_;
+  std::vector<Job> dropped(prefill_queue_.begin(), prefill_queue_.end());
+  for (const auto& [id, job] : decoding_) {
+    batch_->remove(id);
+    dropped.push_back(job);
+  }
+  prefill_queue_.clear();
+  decoding_.clear();
+  kv_reserved_ = 0;
+  if (is_prefilling_) paused_seconds_ += now - pause_started_;
+  is_prefilling_ = false;
+  update_busy(now);
+  return dropped;
+}
+
 void LlmReplica::start_next_prefill(double now) {
   if (prefill_queue_.empty()) {
     schedule_next(now);

@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace leptonsim {
 
@@ -29,6 +30,7 @@ public:
     std::int64_t input_tokens = 1;
     std::int64_t output_tokens = 1;
     double first_token_time = -1.0;  // set when its prefill ends
+    int attempt = 0;                 // retries so far (a failed replica lost it before)
   };
   using FinishCallback = std::function<void(const Job& job, double finish_time)>;
   using BusyCallback = std::function<void(bool is_busy, double now)>;
@@ -43,6 +45,9 @@ public:
   void admit(const Job& job, double now);
   // Stops every timer: the run is over.
   void stop() { ++generation_; }
+  // The replica's hardware failed: every admitted job is dropped (returned,
+  // for the clients to retry) and the engine stops.
+  std::vector<Job> abort(double now);
 
 private:
   void start_next_prefill(double now);

@@ -1,6 +1,7 @@
 #include "ScenarioChecks.hpp"
 
 #include "ArrivalFactory.hpp"
+#include "FailureSetup.hpp"
 #include "JobWorkload.hpp"
 #include "RegisterAllPolicies.hpp"
 #include "scheduling/GpuPool.hpp"
@@ -78,6 +79,14 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
   // Every GPU, CPU and NIC must reach every other one over the network.
   if (!Topology(spec.platform, spec.catalog).is_connected())
     issue("platform", "the platform's network is not connected: add WAN links so every site reaches every other");
+
+  if (spec.failures.is_enabled) {
+    try {
+      build_failure_models(spec, Topology(spec.platform, spec.catalog), node_names_of(spec.platform));
+    } catch (const std::exception& error) {
+      issue(spec.failures.trace_path.empty() ? "failures.classes" : "failures.trace", error.what());
+    }
+  }
 
   // The initial replicas must fit, placed as the simulator places them (priority order, pack or spread).
   std::vector<PoolNode> nodes;

@@ -23,7 +23,55 @@ PlacementStrategy strategy_of(const ServiceSpec& spec) {
 
 }  // namespace
 
-ServingCluster::ServingCluster(const SimPlatform& platform) : platform_(platform), pool_(pool_nodes(platform)) {}
+ServingCluster::ServingCluster(const SimPlatform& platform)
+    : platform_(platform),
+      pool_(pool_nodes(platform)),
+      out_of_service_(static_cast<std::size_t>(pool_.total_gpus()), 0),
+      held_milli_(static_cast<std::size_t>(pool_.total_gpus()), 0) {}
+
+int ServingCluster::allocated_gpus_on(int node_index) const {
+  int held = 0;
+  for (int g = 0; g < static_cast<int>(platform_.nodes[node_index].gpus.size()); ++g)
+    held += held_milli_[gpu_slot(node_index, g)] == kWholeGpuMilli ? 1 : 0;
+  return static_cast<int>(platform_.nodes[node_index].gpus.size()) - pool_.free_gpus(node_index) - held;
+}
+
+int ServingCluster::out_of_service_whole_gpus() const {
+  if (out_of_service_count_ == 0) return 0;
+  int held = 0;
+  for (const int milli : held_milli_) held += milli == kWholeGpuMilli ? 1 : 0;
+  return held;
+}
+
+void ServingCluster::hold_free_share(int node, int gpu) {
+  const int free = pool_.state().free_milli(node, gpu);
+  if (free <= 0) return;
+  pool_.allocate(Placement{{GpuShare{node, gpu, free}}});
+  held_milli_[gpu_slot(node, gpu)] += free;
+}
+
+void ServingCluster::hold_released_shares(const Placement& placement) {
+  if (out_of_service_count_ == 0) return;
+  for (const GpuShare& share : placement.shares)
+    if (out_of_service_[gpu_slot(share.node, share.gpu)] > 0) hold_free_share(share.node, share.gpu);
+}
+
+void ServingCluster::take_out_of_service(int node, int gpu) {
+  if (out_of_service_[gpu_slot(node, gpu)]++ > 0) return;
+  ++out_of_service_count_;
+  hold_free_share(node, gpu);
+}
+
+void ServingCluster::return_to_service(int node, int gpu) {
+  const std::size_t slot = gpu_slot(node, gpu);
+  if (out_of_service_[slot] == 0) throw std::logic_error("a GPU returned to service twice");
+  if (--out_of_service_[slot] > 0) return;
+  --out_of_service_count_;
+  const int held = held_milli_[slot];
+  held_milli_[slot] = 0;
+  if (held > 0) pool_.release(Placement{{GpuShare{node, gpu, held}}});
+  on_released();
+}
 
 simgrid::s4u::Host* ServingCluster::storage_host(const std::string& site) const { return platform_.storage.at(site); }
 
@@ -76,11 +124,13 @@ int ServingCluster::unplaced_requests(const InferenceService& service) const {
 
 void ServingCluster::release(const GpuAssignment& assignment) {
   pool_.release(assignment);
+  hold_released_shares(to_placement(assignment));
   on_released();
 }
 
 void ServingCluster::release(const Placement& placement) {
   pool_.release(placement);
+  hold_released_shares(placement);
   on_released();
 }
 

@@ -45,15 +45,27 @@ public:
   double price_per_gpu_hour(const std::string& site) const;
   // The GPU type of the site's nodes.
   const GpuType& gpu_of(const std::string& site) const;
-  int allocated_gpus() const { return pool_.allocated_gpus(); }
-  int allocated_gpus_on(int node_index) const {
-    return static_cast<int>(platform_.nodes[node_index].gpus.size()) - pool_.free_gpus(node_index);
-  }
+  // GPUs held by replicas and jobs (GPUs out of service are not counted).
+  int allocated_gpus() const { return pool_.allocated_gpus() - out_of_service_whole_gpus(); }
+  int allocated_gpus_on(int node_index) const;
+
+  // Failures: a GPU whose failure was detected leaves the pool: its free share
+  // is held at once and whatever its holders release later too, until
+  // return_to_service (counted: overlapping failures each take it out once).
+  void take_out_of_service(int node, int gpu);
+  void return_to_service(int node, int gpu);
+  int out_of_service_gpus() const { return out_of_service_count_; }
 
 private:
   void schedule_placement();
   void place_waiting();
   void on_released();
+  void hold_free_share(int node, int gpu);
+  void hold_released_shares(const Placement& placement);
+  int out_of_service_whole_gpus() const;
+  std::size_t gpu_slot(int node, int gpu) const {
+    return static_cast<std::size_t>(pool_.state().layout().node(node).first_gpu + gpu);
+  }
 
   struct Waiting {
     InferenceService* service;
@@ -67,6 +79,9 @@ private:
   bool is_placement_scheduled_ = false;
   std::function<void()> capacity_listener_;
   RoomMaker room_maker_;
+  std::vector<int> out_of_service_;  // per GPU: detected failures not yet repaired
+  std::vector<int> held_milli_;      // per GPU: share held because it is out of service
+  int out_of_service_count_ = 0;     // GPUs with out_of_service_ > 0
 };
 
 }  // namespace leptonsim

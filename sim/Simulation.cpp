@@ -3,6 +3,7 @@
 #include "ArrivalFactory.hpp"
 #include "CompletionDispatch.hpp"
 #include "EngineSetup.hpp"
+#include "FailureInjector.hpp"
 #include "InferenceService.hpp"
 #include "JobScheduler.hpp"
 #include "JobWorkload.hpp"
@@ -143,6 +144,29 @@ private:
       });
       jobs_->start();
     }
+    if (spec_.failures.is_enabled) {
+      failures_ = std::make_unique<FailureInjector>(spec_, platform_, *cluster_, result_.events);
+      if (jobs_) {
+        jobs_->set_hardware_health(&failures_->health());
+        failures_->add_listener(FailureInjector::Listener{
+            [this](const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+              jobs_->on_gpus_failed(gpus, now, cause);
+            },
+            [this](const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+              jobs_->on_failure_detected(gpus, now, cause);
+            }});
+      }
+      for (auto& service : services_) {
+        InferenceService* s = service.get();
+        service->set_hardware_health(&failures_->health());
+        failures_->add_listener(FailureInjector::Listener{
+            [s](const std::vector<GpuRef>& gpus, double now, const std::string& cause) { s->on_gpus_failed(gpus, now, cause); },
+            [s](const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+              s->on_failure_detected(gpus, now, cause);
+            }});
+      }
+      failures_->start();
+    }
     if (writes_node_series()) {
       node_busy_seconds_.assign(platform_.nodes.size(), 0.0);
       node_busy_at_last_sample_.assign(platform_.nodes.size(), 0.0);
@@ -195,6 +219,7 @@ private:
       if (t == end) {
         for (auto& service : services_) service->stop(t);
         if (jobs_) jobs_->stop(t);
+        if (failures_) failures_->stop(t);
       }
     }
   }
@@ -202,11 +227,13 @@ private:
   void sample(double now) {
     for (auto& service : services_) service->sample(now, result_.timeseries);
     if (jobs_) jobs_->sample(now, result_.timeseries);
+    if (failures_) failures_->sample(now, result_.timeseries);
     double busy = jobs_ ? jobs_->gpu_busy_seconds(now) : 0.0;
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
     put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
     put_cluster_series("cluster.gpus_allocated", now, cluster_->allocated_gpus());
+    if (failures_) put_cluster_series("cluster.gpus_out_of_service", now, cluster_->out_of_service_gpus());
     put_cluster_series("cost.rate", now, hourly_cost());
     put_cluster_series("cost.cumulative", now, hourly_cost() * now / 3600.0);
     if (!node_busy_seconds_.empty()) sample_nodes(now, interval);
@@ -271,6 +298,7 @@ private:
       service->report(result_);
       busy += service->gpu_busy_seconds_in_window();
     }
+    if (failures_) failures_->report(result_);
     if (jobs_) {
       jobs_->report(result_);
       busy += jobs_->gpu_busy_seconds(spec_.duration) - jobs_busy_at_warmup_;
@@ -310,6 +338,7 @@ private:
   std::vector<std::unique_ptr<InferenceService>> services_;
   std::unique_ptr<ServingCluster> cluster_;
   std::unique_ptr<JobScheduler> jobs_;
+  std::unique_ptr<FailureInjector> failures_;
   double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start

@@ -389,7 +389,7 @@ std::vector<SchemaEntry> build_schema() {
       "Mean time between failures of one component: exponential times to failure. Give `mtbf`, `rate` or "
       "`time_to_failure`."));
   t.push_back(quantity("failures.classes[].rate", Q::rate).above(0).doc(
-      "Failures per second of one component (e.g. `1/50000h`): exponential times to failure with mean 1/rate."));
+      "Failures per second of one component (e.g. `2e-5/h`): exponential times to failure with mean 1/rate."));
   t.push_back(distribution("failures.classes[].time_to_failure", Q::duration).above(0).doc(
       "Run time of one component from a repair to its next failure (e.g. Weibull for wear-out)."));
   add_distribution_forms(t, "failures.classes[].time_to_failure", Q::duration, "time to failure");
@@ -691,6 +691,11 @@ Key paths use `.` between map keys and `[]` for the items of a list;
        "Training and batch jobs: gang-scheduled on the services' GPU pool by a queue policy and a placement policy "
        "(`leptonsim policies --kind job_queue`, `--kind job_placement`). Jobs come from `list`, `trace` and "
        "`synthetic` together. Per-job outcomes are in the report's `jobs` table (docs/report-schema.md)."},
+      {"failures", "failures",
+       "Failure processes per component class, a failure trace, health-check detection and repair. Every "
+       "failure, detection and repair is an event in the report (`failure`, `failure_detected`, `repair`); "
+       "per-class counts, observed MTBF and availability are in the summary (`failures.<class>.*`). "
+       "`data/failure-calibration.yaml` gives classes derived from public failure figures."},
       {"catalog", "catalog", "Hardware catalogue additions and overrides."},
   };
   for (const auto& section : sections) {

@@ -78,6 +78,8 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"jobs_bad_trace.yaml", "philly_bad_gpus.csv:4: column 'num_gpu'"},
       {"jobs_invalid.yaml", "jobs.list[0].name: a job needs `duration`"},
       {"jobs_dag_cycle.yaml", "jobs.list[0].stages: the stages form a cycle: "},
+      {"failures_invalid.yaml", "give only one of `mtbf`, `rate` and `time_to_failure`"},
+      {"failures_bad_trace.yaml", "failures_unknown_component.csv:3: component 'lab/r0/n2'"},
   };
   for (const auto& [name, phrase] : fixtures) {
     TempDir dir;

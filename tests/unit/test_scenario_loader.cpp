@@ -261,7 +261,7 @@ TEST_CASE("full scenario loads every key in SI units", "[scenario-loader]") {
 
 TEST_CASE("every distribution form loads", "[scenario-loader]") {
   const ScenarioSpec spec = load_scenario_file(fixture("valid/distributions.yaml"));
-  REQUIRE(spec.services.size() == 5);
+  REQUIRE(spec.services.size() == 6);
   using Kind = DistributionSpec::Kind;
   CHECK(spec.services[0].demand.service_time->kind == Kind::deterministic);
   CHECK(spec.services[0].demand.service_time->mean == Approx(0.02));
@@ -274,13 +274,16 @@ TEST_CASE("every distribution form loads", "[scenario-loader]") {
   CHECK(spec.services[4].demand.flops->kind == Kind::lognormal);
   CHECK(spec.services[4].demand.flops->mean == Approx(1.2e15));
   CHECK(spec.services[4].demand.flops->sigma == Approx(1.0));
+  CHECK(spec.services[5].demand.flops->kind == Kind::weibull);
+  CHECK(spec.services[5].demand.flops->mean == Approx(1e15));
+  CHECK(spec.services[5].demand.flops->shape == Approx(2.0));
   for (const auto& service : spec.services) CHECK(service.gpu_type == "A100-80GB");
   CHECK(spec.duration == Approx(86400.0));
 }
 
 TEST_CASE("the valid fixtures together use every key of the schema", "[scenario-loader]") {
   std::set<std::string> used;
-  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml", "valid/llm.yaml", "valid/jobs.yaml"}) {
+  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml", "valid/llm.yaml", "valid/jobs.yaml", "valid/failures.yaml"}) {
     const ScenarioSpec spec = load_scenario_file(fixture(name));
     for (const auto& [path, value] : spec.parameters) {
       std::string pattern = key_path_pattern(path);
@@ -796,4 +799,32 @@ services:
   REQUIRE(issues.size() == 2);
   CHECK(issues[0].message.find("remove `service_time`") != std::string::npos);
   CHECK(issues[1].message.find("kv_bytes_per_token") != std::string::npos);
+}
+
+TEST_CASE("failure classes, detection, retries and retry limits load in SI units", "[scenario-loader]") {
+  const ScenarioSpec spec = load_scenario_file(fixture("valid/failures.yaml"));
+  using Kind = DistributionSpec::Kind;
+  const FailuresSpec& failures = spec.failures;
+  REQUIRE(failures.is_enabled);
+  CHECK(failures.check_period == Approx(5.0));
+  CHECK(failures.detection_delay == Approx(20.0));
+  REQUIRE(failures.classes.size() == 7);
+  CHECK(failures.classes[0].name == "gpu-hbm");
+  CHECK(failures.classes[0].time_to_failure.kind == Kind::exponential);
+  CHECK(failures.classes[0].time_to_failure.mean == Approx(2e6 * 3600));
+  CHECK(failures.classes[0].repair.kind == Kind::lognormal);
+  CHECK(failures.classes[1].time_to_failure.mean == Approx(1e6 * 3600));  // 1 / rate
+  CHECK(failures.classes[1].repair.mean == Approx(4 * 3600.0));
+  CHECK(failures.classes[2].name == "node");  // the component by default
+  CHECK(failures.classes[2].site == "dc1");
+  CHECK(failures.classes[2].time_to_failure.kind == Kind::weibull);
+  CHECK(failures.classes[2].time_to_failure.shape == Approx(0.8));
+  CHECK(failures.classes[4].repair.mean == Approx(4 * 3600.0));  // default repair
+  CHECK(failures.trace_path == "../traces/failures_small.csv");
+  CHECK(spec.services[0].retry.attempts == 2);
+  CHECK(spec.services[0].retry.timeout == Approx(10.0));
+  CHECK(spec.jobs.defaults.max_failure_retry == 3);
+  CHECK(spec.jobs.list[0].properties.max_failure_retry == 10);
+  CHECK(spec.jobs.synthetic->duration.kind == Kind::weibull);
+  CHECK(spec.jobs.synthetic->duration.shape == Approx(0.9));
 }
