@@ -1214,38 +1214,56 @@ private:
       detection.read("period", failures.check_period);
       detection.read("delay", failures.detection_delay);
     }
+    std::string profile;
+    if (reader.read("profile", profile))
+      for (const YAML::Node& entry : failure_profiles())
+        if (entry["name"].as<std::string>() == profile)
+          for (const auto& [item, path] : map_items(entry["classes"], "failures.profile." + profile))
+            failures.classes.push_back(read_failure_class(item, path));
     std::map<std::string, int> seen;
     for (const auto& [item, path] : map_items(reader.get("classes"), "failures.classes")) {
       MapReader class_reader(item, "failures.classes[]", path);
-      FailureClassSpec parsed;
-      class_reader.read("component", parsed.component);
-      parsed.name = parsed.component;
-      class_reader.read("name", parsed.name);
+      FailureClassSpec parsed = read_failure_class(item, path);
       if (!parsed.name.empty()) first_definition(seen, parsed.name, class_reader, "failure class");
-      const int forms = (class_reader.has("mtbf") ? 1 : 0) + (class_reader.has("rate") ? 1 : 0) +
-                        (class_reader.has("time_to_failure") ? 1 : 0);
-      if (forms == 0)
-        diagnostics_.at(item.Mark(), path,
-                        "a failure class needs `mtbf`, `rate` or `time_to_failure` (how often each component fails)");
-      if (forms > 1) {
-        const char* second = class_reader.has("time_to_failure") ? "time_to_failure" : "rate";
-        diagnostics_.at(class_reader.key_mark(second), class_reader.path(second),
-                        "give only one of `mtbf`, `rate` and `time_to_failure`");
-      }
-      double value = 0.0;
-      if (class_reader.read("mtbf", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, value, 0.0};
-      if (class_reader.read("rate", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, 1.0 / value, 0.0};
-      if (auto ttf = class_reader.read_distribution("time_to_failure")) parsed.time_to_failure = *ttf;
-      if (auto repair = class_reader.read_distribution("repair")) parsed.repair = *repair;
-      if (class_reader.read("site", parsed.site) && find_site(parsed.site) == nullptr && all_sites_named_)
-        diagnostics_.at(class_reader.mark("site"), class_reader.path("site"),
-                        fmt::format("unknown site `{}`{}", parsed.site, suggestion_text(parsed.site, site_names(), "sites")));
-      failures.classes.push_back(std::move(parsed));
+      // A class named like a profile class replaces it.
+      const auto same = std::find_if(failures.classes.begin(), failures.classes.end(),
+                                     [&](const FailureClassSpec& c) { return c.name == parsed.name; });
+      if (same != failures.classes.end())
+        *same = std::move(parsed);
+      else
+        failures.classes.push_back(std::move(parsed));
     }
     if (const YAML::Node trace_node = reader.get("trace"); trace_node.IsMap()) {
       MapReader trace(trace_node, "failures.trace", "failures.trace");
       trace.read("path", failures.trace_path);
     }
+  }
+
+  FailureClassSpec read_failure_class(const YAML::Node& item, const std::string& path) {
+    MapReader class_reader(item, "failures.classes[]", path);
+    FailureClassSpec parsed;
+    class_reader.read("component", parsed.component);
+    parsed.name = parsed.component;
+    class_reader.read("name", parsed.name);
+    const int forms = (class_reader.has("mtbf") ? 1 : 0) + (class_reader.has("rate") ? 1 : 0) +
+                      (class_reader.has("time_to_failure") ? 1 : 0);
+    if (forms == 0)
+      diagnostics_.at(item.Mark(), path,
+                      "a failure class needs `mtbf`, `rate` or `time_to_failure` (how often each component fails)");
+    if (forms > 1) {
+      const char* second = class_reader.has("time_to_failure") ? "time_to_failure" : "rate";
+      diagnostics_.at(class_reader.key_mark(second), class_reader.path(second),
+                      "give only one of `mtbf`, `rate` and `time_to_failure`");
+    }
+    double value = 0.0;
+    if (class_reader.read("mtbf", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, value, 0.0};
+    if (class_reader.read("rate", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, 1.0 / value, 0.0};
+    if (auto ttf = class_reader.read_distribution("time_to_failure")) parsed.time_to_failure = *ttf;
+    if (auto repair = class_reader.read_distribution("repair")) parsed.repair = *repair;
+    if (class_reader.read("site", parsed.site) && find_site(parsed.site) == nullptr && all_sites_named_)
+      diagnostics_.at(class_reader.mark("site"), class_reader.path("site"),
+                      fmt::format("unknown site `{}`{}", parsed.site, suggestion_text(parsed.site, site_names(), "sites")));
+    return parsed;
   }
 
   void read_jobs() {

@@ -1,6 +1,9 @@
 #include "ScenarioSchema.hpp"
 
 #include "ScenarioLoader.hpp"
+#include "catalog/FailureCalibration.hpp"
+
+#include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
 
@@ -86,6 +89,21 @@ void add_job_properties(std::vector<SchemaEntry>& t, const std::string& prefix, 
   t.push_back(quantity(prefix + ".checkpoint.size", Q::size).by_default(fallback("0B")).at_least(0).doc(
       "Bytes of one checkpoint (model and optimizer state), split evenly over the job's GPUs."));
 }
+
+}  // namespace
+
+std::vector<std::string> failure_profile_names() {
+  std::vector<std::string> names;
+  for (const YAML::Node& profile : failure_profiles()) names.push_back(profile["name"].as<std::string>());
+  return names;
+}
+
+const YAML::Node& failure_profiles() {
+  static const YAML::Node profiles = YAML::Load(std::string(failure_calibration_yaml()))["profiles"];
+  return profiles;
+}
+
+namespace {
 
 std::vector<SchemaEntry> build_schema() {
   using Q = QuantityKind;
@@ -366,6 +384,11 @@ std::vector<SchemaEntry> build_schema() {
       "below it (their network links are turned off). Until a failure is detected the load balancers keep "
       "sending to the replicas on it and the schedulers keep counting its GPUs; then replicas are replaced "
       "elsewhere and jobs restart from their last checkpoint. Repaired components return to the pool."));
+  t.push_back(choice("failures.profile").one_of(failure_profile_names()).doc(
+      "Failure classes calibrated on public figures, from `data/failure-calibration.yaml` (each rate with its source): "
+      "`llama3-405b` (the 419 interruptions of Llama 3 pre-training on 16,384 H100s in 54 days, by cause), "
+      "`drives-backblaze-2024` (annualised drive failure rate). `classes` with a profile class's name replace it; "
+      "other classes add to it."));
   t.push_back(map("failures.detection").doc("Health checks."));
   t.push_back(quantity("failures.detection.period", Q::duration).by_default("10s").above(0).doc(
       "Health checks run at every multiple of this period."));

@@ -14,6 +14,10 @@
 #include <string_view>
 #include <vector>
 
+namespace YAML {
+class Node;
+}
+
 namespace leptonsim {
 
 enum class ValueType {
@@ -47,6 +51,11 @@ struct SchemaEntry {
   std::string key() const;
   bool is_wildcard() const { return key() == "<param>"; }
 };
+
+// Names of the failure profiles of data/failure-calibration.yaml, in file order.
+std::vector<std::string> failure_profile_names();
+// The file's `profiles` list (parsed once).
+const YAML::Node& failure_profiles();
 
 // The whole table, in documentation order.
 const std::vector<SchemaEntry>& scenario_schema();

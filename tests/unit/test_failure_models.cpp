@@ -1,5 +1,6 @@
 // Failure models: the Weibull sampler, failure domains on the topology graph,
 // the failure generator against renewal-process closed forms, and the trace reader.
+#include "ScenarioLoader.hpp"
 #include "common/Distribution.hpp"
 #include "failures/FailureDomains.hpp"
 #include "failures/FailureGenerator.hpp"
@@ -170,4 +171,51 @@ TEST_CASE("failure traces are read in time order and bad rows name their line", 
   CHECK_THROWS_WITH(parse_failure_trace("time,component,duration\n10,a,5\n20,b,soon\n", "f.csv"),
                     Catch::Contains("f.csv:3") && Catch::Contains("duration"));
   CHECK_THROWS_WITH(parse_failure_trace("time,duration\n10,5\n", "f.csv"), Catch::Contains("component"));
+}
+
+TEST_CASE("the llama3-405b profile reproduces the 419 interruptions of 54 days on 16,384 GPUs", "[failures]") {
+  // Expected failures of a class: components x duration / mtbf (a repair is
+  // short next to the mtbf). Summed over the classes on the Llama 3 fleet:
+  // 2,048 nodes of 8 H100s, 54 days.
+  const ScenarioSpec spec = load_scenario_text(R"(
+platform:
+  sites: [{name: meta, racks: 256, nodes_per_rack: 8, node: h100x8}]
+failures: {profile: llama3-405b}
+)",
+                                               "llama3.yaml");
+  const Topology topology(spec.platform, spec.catalog);
+  std::vector<std::string> nodes;
+  for (int r = 0; r < 256; ++r)
+    for (int n = 0; n < 8; ++n) nodes.push_back("meta/r" + std::to_string(r) + "/n" + std::to_string(n));
+  const FailureDomains domains(topology, nodes);
+  REQUIRE(spec.failures.classes.size() == 18);
+  const double hours = 54 * 24;
+  double expected = 0.0;
+  for (const FailureClassSpec& c : spec.failures.classes) {
+    REQUIRE(c.time_to_failure.kind == DistributionSpec::Kind::exponential);
+    const double components =
+        static_cast<double>(domains.components(parse_failure_component(c.component)).size());
+    expected += components * hours * 3600 / c.time_to_failure.mean;
+  }
+  CHECK(expected == Approx(419.0).epsilon(0.001));
+}
+
+TEST_CASE("scenario classes replace profile classes of the same name and add to the others", "[failures]") {
+  const ScenarioSpec spec = load_scenario_text(R"(
+platform:
+  sites: [{name: s}]
+failures:
+  profile: llama3-405b
+  classes:
+    - {name: software-bug, component: node, mtbf: 1000h, repair: 1min}
+    - {name: rack-power, component: pdu, mtbf: 100000h}
+)",
+                                               "profile.yaml");
+  REQUIRE(spec.failures.classes.size() == 19);
+  CHECK(spec.failures.classes[6].name == "software-bug");
+  CHECK(spec.failures.classes[6].time_to_failure.mean == Approx(1000 * 3600.0));
+  CHECK(spec.failures.classes[6].repair.mean == Approx(60.0));
+  CHECK(spec.failures.classes.back().name == "rack-power");
+  CHECK_THROWS_AS(load_scenario_text("platform: {sites: [{name: s}]}\nfailures: {profile: llama4}\n", "bad.yaml"),
+                  ScenarioError);
 }

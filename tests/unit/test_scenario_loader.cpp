@@ -808,18 +808,19 @@ TEST_CASE("failure classes, detection, retries and retry limits load in SI units
   REQUIRE(failures.is_enabled);
   CHECK(failures.check_period == Approx(5.0));
   CHECK(failures.detection_delay == Approx(20.0));
-  REQUIRE(failures.classes.size() == 7);
-  CHECK(failures.classes[0].name == "gpu-hbm");
-  CHECK(failures.classes[0].time_to_failure.kind == Kind::exponential);
-  CHECK(failures.classes[0].time_to_failure.mean == Approx(2e6 * 3600));
-  CHECK(failures.classes[0].repair.kind == Kind::lognormal);
-  CHECK(failures.classes[1].time_to_failure.mean == Approx(1e6 * 3600));  // 1 / rate
-  CHECK(failures.classes[1].repair.mean == Approx(4 * 3600.0));
-  CHECK(failures.classes[2].name == "node");  // the component by default
-  CHECK(failures.classes[2].site == "dc1");
-  CHECK(failures.classes[2].time_to_failure.kind == Kind::weibull);
-  CHECK(failures.classes[2].time_to_failure.shape == Approx(0.8));
-  CHECK(failures.classes[4].repair.mean == Approx(4 * 3600.0));  // default repair
+  REQUIRE(failures.classes.size() == 8);
+  CHECK(failures.classes[0].name == "hdd");  // from the profile
+  CHECK(failures.classes[1].name == "gpu-hbm");
+  CHECK(failures.classes[1].time_to_failure.kind == Kind::exponential);
+  CHECK(failures.classes[1].time_to_failure.mean == Approx(2e6 * 3600));
+  CHECK(failures.classes[1].repair.kind == Kind::lognormal);
+  CHECK(failures.classes[2].time_to_failure.mean == Approx(1e6 * 3600));  // 1 / rate
+  CHECK(failures.classes[2].repair.mean == Approx(4 * 3600.0));
+  CHECK(failures.classes[3].name == "node");  // the component by default
+  CHECK(failures.classes[3].site == "dc1");
+  CHECK(failures.classes[3].time_to_failure.kind == Kind::weibull);
+  CHECK(failures.classes[3].time_to_failure.shape == Approx(0.8));
+  CHECK(failures.classes[5].repair.mean == Approx(4 * 3600.0));  // default repair
   CHECK(failures.trace_path == "../traces/failures_small.csv");
   CHECK(spec.services[0].retry.attempts == 2);
   CHECK(spec.services[0].retry.timeout == Approx(10.0));
