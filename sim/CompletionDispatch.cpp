@@ -12,6 +12,11 @@ std::vector<sg4::ExecPtr>& retired_execs() {
   return retired;
 }
 
+std::vector<sg4::ExecPtr>& cancelled_execs() {
+  static std::vector<sg4::ExecPtr> cancelled;
+  return cancelled;
+}
+
 }  // namespace
 
 void CompletionDispatch::install() {
@@ -34,7 +39,12 @@ void CompletionDispatch::start(const sg4::ExecPtr& exec, CompletionHandler* hand
 
 void CompletionDispatch::retire(sg4::ExecPtr exec) { retired_execs().push_back(std::move(exec)); }
 
-void CompletionDispatch::release_all() { retired_execs().clear(); }
+void CompletionDispatch::keep_until_end(sg4::ExecPtr exec) { cancelled_execs().push_back(std::move(exec)); }
+
+void CompletionDispatch::release_all() {
+  retired_execs().clear();
+  cancelled_execs().clear();
+}
 
 void schedule_at(double date, std::function<void()> callback) {
   simgrid::kernel::timer::Timer::set(date, std::move(callback));

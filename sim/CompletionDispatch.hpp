@@ -27,6 +27,9 @@ public:
   // Keeps finished activities alive until SimGrid is done with them: an
   // activity must not be destroyed inside its own completion callback.
   static void retire(simgrid::s4u::ExecPtr exec);
+  // Keeps a cancelled activity alive until the end of the run: SimGrid may
+  // process its end after later completions.
+  static void keep_until_end(simgrid::s4u::ExecPtr exec);
   // Drops every retired activity; call after Engine::run() returns.
   static void release_all();
 };

@@ -414,7 +414,7 @@ void InferenceService::fail_replica(int index, double now, const std::string& ca
       if (slot->execs.empty()) continue;
       for (auto& exec : slot->execs) {
         exec->cancel();
-        CompletionDispatch::retire(std::move(exec));
+        CompletionDispatch::keep_until_end(std::move(exec));
       }
       slot->execs.clear();
       replica.free_slots.push_back(slot.get());

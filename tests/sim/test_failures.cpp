@@ -194,3 +194,54 @@ failures:
   CHECK(metric(result, "failures.gpu.availability") == Approx(100.0 / 101.0).epsilon(0.02));
   CHECK(metric(result, "failures.gpu.observed_mtbf") == Approx(100.0 * 3600).epsilon(0.1));
 }
+
+TEST_CASE("the best checkpoint interval found by sweeping lies near Young and Daly's sqrt(2 C M)", "[failures][checkpoint]") {
+  // 64 GPUs (8 nodes) of 40 days of work; nodes fail with an exponential MTBF
+  // of 80 h, so the gang fails every M = 10 h. Checkpoints (24 TB) go through
+  // the storage host's 400 GB/s link: C = 60 s. Young/Daly: the interval that
+  // wastes the least is about sqrt(2 C M) = sqrt(2 x 60 x 36,000) s = 34.6 min.
+  // The same seeds give every interval the same failure times (common random
+  // numbers), so two seeds separate intervals whose waste differs by ~1 %.
+  const std::string yaml = R"(
+name: young-daly
+duration: 60d
+sample_interval: 1h
+platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 10, node: h100x8}]
+jobs:
+  list:
+    - {name: train, gpus: 64, duration: 40d, restart_overhead: 60s, max_failure_retry: 100000,
+       checkpoint: {interval: 35min, size: 24TB}}
+failures:
+  detection: {period: 10s, delay: 0s}
+  classes:
+    - {component: node, mtbf: 80h, repair: 1h}
+)";
+  const std::vector<double> minutes{10, 20, 35, 60, 90};
+  std::vector<double> completion;
+  for (const double interval : minutes) {
+    double sum = 0.0;
+    for (const int seed : {1, 2}) {
+      TempDir dir;
+      write_file(dir / "s.yaml", yaml);
+      const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q",
+                                           "--set", "jobs.list[0].checkpoint.interval=" + std::to_string(interval) + "min",
+                                           "--set", "seed=" + std::to_string(seed)},
+                                          dir);
+      REQUIRE(ran.exit_code == 0);
+      const RunResult result = ReportReader((dir / "r.db").string()).load(1);
+      REQUIRE(result.jobs.at(0).state == "completed");
+      sum += *result.jobs.at(0).end;
+    }
+    completion.push_back(sum / 2);
+  }
+  const auto best = std::min_element(completion.begin(), completion.end()) - completion.begin();
+  CHECK(minutes[static_cast<std::size_t>(best)] == 35);
+  // The vertex of the parabola through the best point and its neighbours.
+  const double x1 = minutes[1], x2 = minutes[2], x3 = minutes[3];
+  const double y1 = completion[1], y2 = completion[2], y3 = completion[3];
+  const double vertex = x2 - 0.5 * ((x2 - x1) * (x2 - x1) * (y2 - y3) - (x2 - x3) * (x2 - x3) * (y2 - y1)) /
+                                 ((x2 - x1) * (y2 - y3) - (x2 - x3) * (y2 - y1));
+  const double young_daly = std::sqrt(2 * 60.0 * 36000.0) / 60.0;
+  CHECK(vertex == Approx(young_daly).epsilon(0.25));
+}
