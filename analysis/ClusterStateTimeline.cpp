@@ -20,6 +20,20 @@ const std::string kReplicaStopped = "replica_stopped";
 const std::string kGpuFailure = "gpu_failure";
 const std::string kNodeFailure = "node_failure";
 const std::string kRepair = "repair";
+const std::string kFailure = "failure";  // the simulator's: entity = the component's topology name
+
+// A `failure` of a GPU (".../gpu3") fails that GPU; of a node, rack or site,
+// every GPU below it (by name prefix). NICs, links and switches cut nodes off
+// without failing their GPUs: not shown.
+bool is_gpu_name(const std::string& name) {
+  const auto slash = name.rfind('/');
+  return slash != std::string::npos && name.compare(slash + 1, 3, "gpu") == 0;
+}
+bool is_cut_off_component(const std::string& name) {
+  return name.ends_with("/nic") || name.ends_with("/link") || name.find("/leaf") != std::string::npos ||
+         name.find("/spine") != std::string::npos || name.find("/core") != std::string::npos ||
+         name.find("/agg") != std::string::npos || name.find("/border") != std::string::npos;
+}
 
 bool is_replica_event(const std::string& kind) {
   return kind == kReplicaPlaced || kind == kReplicaStarting || kind == kReplicaReady ||
@@ -102,7 +116,7 @@ ClusterStateTimeline::ClusterStateTimeline(const std::vector<Event>& events) {
       const auto detail = parse_replica_detail(e->detail);
       if (detail && detail->gpus)
         for (const std::string& gpu : *detail->gpus) changes_[gpu];
-    } else if (e->kind == kGpuFailure && is_valid_json(e->detail)) {
+    } else if ((e->kind == kGpuFailure || (e->kind == kFailure && is_gpu_name(e->entity))) && is_valid_json(e->detail)) {
       changes_[e->entity];
     }
   }
@@ -202,7 +216,10 @@ ClusterStateTimeline::ClusterStateTimeline(const std::vector<Event>& events) {
         state = GpuState::starting;
       release(key, t);  // a re-placement without a stop: drop the old GPUs
       hold(key, gpus, state, t);
-    } else if (e->kind == kGpuFailure) {
+    } else if (e->kind == kFailure && !is_gpu_name(e->entity)) {
+      if (!is_valid_json(e->detail) || is_cut_off_component(e->entity)) continue;
+      if (failed_nodes.count(e->entity) == 0) set_node_failed(e->entity, true, t);
+    } else if (e->kind == kGpuFailure || e->kind == kFailure) {
       if (!is_valid_json(e->detail)) continue;
       tracks[e->entity].has_failed = true;
       record(e->entity, t);

@@ -16,7 +16,7 @@ enum class GpuState {
   free,      // not held by any replica
   starting,  // held by a replica that is cold-starting
   serving,   // held by a ready (or draining) replica
-  failed,    // failed (gpu_failure or node_failure) and not yet repaired
+  failed,    // failed (failure, gpu_failure or node_failure) and not yet repaired
 };
 
 const char* to_string(GpuState state);
@@ -32,7 +32,9 @@ class ClusterStateTimeline {
   /// placements), replica_ready (serving), replica_stopped (free: the GPUs the
   /// replica (entity, detail.replica) held), gpu_failure (entity = GPU),
   /// node_failure (entity = node: every GPU whose name starts with node + "/"),
-  /// repair (entity = GPU or node). Unknown kinds are ignored.
+  /// repair (entity = GPU or node), failure (the simulator's: entity = a GPU, or a
+  /// node, rack or site whose GPUs all fail; NIC, link and switch failures cut
+  /// nodes off without failing GPUs and are not shown). Unknown kinds are ignored.
   explicit ClusterStateTimeline(const std::vector<Event>& events);
 
   /// State of a GPU (host name, e.g. "us-east/r0/n1/gpu3") at time t: the state

@@ -1002,10 +1002,12 @@ void JobScheduler::report(RunResult& result) const {
   put("bounded_slowdown_mean", mean(slowdown), "1");
   put("makespan", completed_ > 0 ? last_completion_ - std::max(first_submit_, 0.0) : std::numeric_limits<double>::quiet_NaN(), "s");
   put("preemptions", static_cast<double>(preemptions_), "1");
-  put("failed", static_cast<double>(failed_), "1");
-  put("interruptions", static_cast<double>(interruptions_), "1");
-  for (const auto& [cause, count] : interruptions_by_cause_)
-    put("interruptions." + metric_component(cause), static_cast<double>(count), "1");
+  if (health_ != nullptr) {
+    put("failed", static_cast<double>(failed_), "1");
+    put("interruptions", static_cast<double>(interruptions_), "1");
+    for (const auto& [cause, count] : interruptions_by_cause_)
+      put("interruptions." + metric_component(cause), static_cast<double>(count), "1");
+  }
   put("gpu_hours", held / 3600.0, "GPU*h");
   put("busy_gpu_hours", busy_gpus_.area() / 3600.0, "GPU*h");
   put("lost_gpu_hours", lost / 3600.0, "GPU*h");

@@ -151,6 +151,8 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
       add(parts, scope, tr("within SLO"), prefix + "slo_attainment", QStringLiteral("%"));
       add(parts, scope, tr("throughput"), prefix + "throughput", QStringLiteral("req/s"));
       add(parts, scope, tr("dropped"), prefix + "drop_fraction", QStringLiteral("%"));
+      add(parts, scope, tr("available"), prefix + "availability", QStringLiteral("%"));
+      add(parts, scope, tr("failed requests"), prefix + "requests_failed", QString());
       add(parts, scope, tr("TTFT p99"), prefix + "ttft_p99", QStringLiteral("s"));
       add(parts, scope, tr("TPOT p99"), prefix + "tpot_p99", QStringLiteral("s"));
       if (parts.isEmpty()) continue;
@@ -167,11 +169,15 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
     add(jobParts, tr("jobs"), tr("queue delay p95"), "jobs.queue_delay_p95", QStringLiteral("s"));
     add(jobParts, tr("jobs"), tr("preemptions"), "jobs.preemptions", QString());
     add(jobParts, tr("jobs"), tr("lost work"), "jobs.lost_gpu_hours", QString());
+    // With failures: how often jobs were interrupted and what share of their GPU time was useful.
+    if (add(jobParts, tr("jobs"), tr("interruptions"), "jobs.interruptions", QString()))
+      add(jobParts, tr("jobs"), tr("effective training"), "jobs.effective_training_ratio", QStringLiteral("%"));
     if (!jobParts.isEmpty())
       groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("jobs")), jobParts.join(QStringLiteral(" · ")));
     QStringList runParts;
     add(runParts, QString(), tr("cost"), "cost.total", QStringLiteral("USD"));
     add(runParts, QString(), tr("GPU utilisation"), "cluster.gpu_utilization_mean", QStringLiteral("%"));
+    add(runParts, QString(), tr("failures"), "failures.count", QString());
     if (!runParts.isEmpty()) groups << runParts.join(QStringLiteral(" · "));
     if (groups.isEmpty()) continue;
     QString line = groups.join(QStringLiteral(" &nbsp;&nbsp;|&nbsp;&nbsp; "));

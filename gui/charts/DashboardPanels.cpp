@@ -52,7 +52,7 @@ QList<PanelDefinition> buildStandardPanels() {
   gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held (replicas and jobs)", "GPUs", kBlue), busyGpus,
                  curve("service.utilization", kEach, kLine, "replicas busy", "%", kGreen, Qt::SolidLine, true, 100.0)};
   gpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
-  gpus.event_kinds = {QStringLiteral("gpu_failure"), QStringLiteral("node_failure"), QStringLiteral("repair")};
+  gpus.event_kinds = {QStringLiteral("failure"), QStringLiteral("repair")};
   panels << gpus;
 
   PanelDefinition replicas;
@@ -66,7 +66,8 @@ QList<PanelDefinition> buildStandardPanels() {
                      curve("service.replicas_unplaced", kEach, kStep, "unplaced (no free GPUs)", "", kRed),
                      curve("service.replicas_desired", kEach, kStep, "desired", "", kDarkGray, Qt::DashLine)};
   replicas.event_kinds = {QStringLiteral("scale_decision"), QStringLiteral("replica_starting"),
-                          QStringLiteral("replica_ready"), QStringLiteral("replica_stopped")};
+                          QStringLiteral("replica_ready"),  QStringLiteral("replica_stopped"),
+                          QStringLiteral("replica_lost"),   QStringLiteral("replica_removed")};
   panels << replicas;
 
   PanelDefinition rates;
@@ -131,7 +132,8 @@ QList<PanelDefinition> buildStandardPanels() {
   jobs.curves = {curve("jobs.waiting", kCluster, kStep, "waiting", "", kOrange),
                  curve("jobs.running", kCluster, kStep, "running", "", kBlue),
                  curve("jobs.completed", kCluster, kLine, "completed per interval", "", kGreen, Qt::DashLine, true)};
-  jobs.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_rejected"), QStringLiteral("dag_stage_done")};
+  jobs.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_rejected"), QStringLiteral("dag_stage_done"),
+                     QStringLiteral("job_interrupted"), QStringLiteral("job_failed")};
   panels << jobs;
 
   PanelDefinition jobGpus;
@@ -142,7 +144,7 @@ QList<PanelDefinition> buildStandardPanels() {
                     curve("jobs.gpus_busy", kCluster, kLine, "computing", "GPUs", kGreen),
                     curve("jobs.gpus_fragmented", kCluster, kStep, "free but unusable by waiting jobs", "GPUs", kRed)};
   jobGpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
-  jobGpus.event_kinds = {QStringLiteral("job_preempted")};
+  jobGpus.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_interrupted")};
   panels << jobGpus;
 
   PanelDefinition cost;
@@ -177,8 +179,12 @@ QList<PanelDefinition> buildStandardPanels() {
   PanelDefinition events;
   events.id = QStringLiteral("events");
   events.title = QStringLiteral("Failures, repairs and scaling events");
-  events.value_axis_label = QStringLiteral("GPUs down");
-  events.curves = {curve("failures.gpus_down", kCluster, kStep, "GPUs down", "GPUs", kRed)};
+  events.value_axis_label = QStringLiteral("GPUs");
+  events.second_value_axis_label = QStringLiteral("failures under repair");
+  events.curves = {curve("failures.gpus_unusable", kCluster, kLine, "GPUs stopped or cut off", "GPUs", kRed),
+                   curve("cluster.gpus_out_of_service", kCluster, kStep, "GPUs out of service (detected)", "GPUs",
+                         kOrange),
+                   curve("failures.repair_backlog", kCluster, kStep, "under repair", "", kDarkGray, Qt::DashLine, true)};
   events.event_kinds = TimeSeriesChart::markerEventKinds();
   events.events_that_show_panel = TimeSeriesChart::markerEventKinds();
   events.events_that_show_panel.removeAll(QStringLiteral("measurement_start"));

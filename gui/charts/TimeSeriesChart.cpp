@@ -325,8 +325,10 @@ QString TimeSeriesChart::referenceLineLabel(int index) const {
 
 QStringList TimeSeriesChart::markerEventKinds() {
   return {QStringLiteral("scale_decision"), QStringLiteral("replica_starting"), QStringLiteral("replica_ready"),
-          QStringLiteral("replica_stopped"),
-          QStringLiteral("gpu_failure"),    QStringLiteral("node_failure"),  QStringLiteral("repair"),
+          QStringLiteral("replica_stopped"),  QStringLiteral("replica_lost"),  QStringLiteral("replica_removed"),
+          QStringLiteral("failure"),        QStringLiteral("failure_detected"), QStringLiteral("repair"),
+          QStringLiteral("job_interrupted"),
+          QStringLiteral("gpu_failure"),    QStringLiteral("node_failure"),
           QStringLiteral("preemption"),     QStringLiteral("job_start"),     QStringLiteral("job_end"),
           QStringLiteral("data_loss"),      QStringLiteral("measurement_start")};
 }
@@ -336,6 +338,12 @@ QColor TimeSeriesChart::eventKindColor(const QString& kind) {
   if (kind == QLatin1String("replica_starting")) return QColor(255, 160, 60);
   if (kind == QLatin1String("replica_ready")) return QColor(44, 160, 44);
   if (kind == QLatin1String("replica_stopped")) return QColor(127, 127, 127);
+  if (kind == QLatin1String("failure")) return QColor(214, 39, 40);
+  if (kind == QLatin1String("failure_detected")) return QColor(188, 189, 34);
+  if (kind == QLatin1String("replica_lost")) return QColor(214, 39, 40);
+  if (kind == QLatin1String("replica_removed")) return QColor(140, 86, 75);
+  if (kind == QLatin1String("job_interrupted")) return QColor(214, 39, 40);
+  if (kind == QLatin1String("job_failed")) return QColor(0, 0, 0);
   if (kind == QLatin1String("gpu_failure")) return QColor(214, 39, 40);
   if (kind == QLatin1String("node_failure")) return QColor(140, 20, 20);
   if (kind == QLatin1String("repair")) return QColor(23, 190, 207);

@@ -196,6 +196,8 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"mixed-serving-training.yaml", {"chat"}},
       {"philly-trace-schedulers.yaml", {}},
       {"mapreduce-dag.yaml", {}},
+      {"service-rack-loss.yaml", {"api"}},
+      {"training-failures-checkpoint.yaml", {}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;
@@ -210,6 +212,10 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
         const std::string prefix = "service." + service + ".";
         if (name.rfind(prefix, 0) == 0) name = "service.<service>." + name.substr(prefix.size());
       }
+      // Per failure class and per cause: failures.<class>.<statistic>, jobs.interruptions.<cause>.
+      if (name.rfind("failures.", 0) == 0 && std::count(name.begin(), name.end(), '.') == 2)
+        name = "failures.<class>" + name.substr(name.rfind('.'));
+      if (name.rfind("jobs.interruptions.", 0) == 0) name = "jobs.interruptions.<cause>";
       return name;
     };
     for (const auto& metric : result.summary) {

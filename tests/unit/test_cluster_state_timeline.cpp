@@ -143,3 +143,23 @@ TEST_CASE("GPU states have names", "[cluster_state]") {
   CHECK(empty.states_at(0.0).empty());
   CHECK(empty.change_times().empty());
 }
+
+TEST_CASE("the simulator's failure events fail a GPU or everything below a node, rack or site", "[cluster_state]") {
+  const std::vector<Event> events{
+      {0.0, "replica_placed", "chat", placement(0, kN0, {gpu(kN0, 0), gpu(kN0, 1)})},
+      {0.0, "replica_placed", "chat", placement(1, kN1, {gpu(kN1, 0)})},
+      {10.0, "failure", gpu(kN0, 1), R"({"failure":0,"cause":"GPU HBM3"})"},
+      {20.0, "failure", "us-east/r0", R"({"failure":1,"cause":"rack power"})"},
+      {25.0, "failure", "us-east/leaf0", R"({"failure":2,"cause":"switch"})"},
+      {30.0, "repair", "us-east/r0", R"({"failure":1})"},
+      {40.0, "repair", gpu(kN0, 1), R"({"failure":0})"},
+  };
+  const ClusterStateTimeline timeline(events);
+  CHECK(timeline.state_at(gpu(kN0, 1), 10.0) == GpuState::failed);
+  CHECK(timeline.state_at(gpu(kN0, 0), 10.0) == GpuState::serving);
+  CHECK(timeline.state_at(gpu(kN0, 0), 20.0) == GpuState::failed);  // the rack's power
+  CHECK(timeline.state_at(gpu(kN1, 0), 25.0) == GpuState::failed);
+  CHECK(timeline.state_at(gpu(kN1, 0), 30.0) == GpuState::serving);  // a switch cuts off, it does not fail GPUs
+  CHECK(timeline.state_at(gpu(kN0, 1), 30.0) == GpuState::failed);   // its own failure is still open
+  CHECK(timeline.state_at(gpu(kN0, 1), 40.0) == GpuState::serving);
+}
