@@ -209,9 +209,9 @@ int InferenceService::count_in_state(ReplicaState state) const {
 void InferenceService::record_replica_counts(double now) {
   const int ready = count_in_state(ReplicaState::ready);
   ready_integral_.set(now, ready);
-  bool is_available = false;
-  for (const Replica& replica : replicas_) is_available = is_available || (replica.state == ReplicaState::ready && !replica.is_failed);
-  available_.set(now, is_available ? 1.0 : 0.0);
+  int healthy = 0;
+  for (const Replica& replica : replicas_) healthy += (replica.state == ReplicaState::ready && !replica.is_failed) ? 1 : 0;
+  available_.set(now, healthy >= spec_.min_ready_replicas ? 1.0 : 0.0);
   serving_integral_.set(now, ready + count_in_state(ReplicaState::draining));
   unplaced_integral_.set(now, cluster_.unplaced_requests(*this));
   max_ready_ = std::max(max_ready_, ready);

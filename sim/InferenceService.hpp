@@ -187,7 +187,7 @@ private:
   std::int64_t output_tokens_completed_ = 0, dropped_too_long_ = 0;
   const HardwareHealth* health_ = nullptr;
   std::int64_t requests_failed_ = 0, requests_retried_ = 0, requests_lost_ = 0, replica_failures_ = 0;
-  TimeIntegral available_;  // 1 while some replica is ready on working hardware
+  TimeIntegral available_;  // 1 while at least min_ready_replicas replicas are ready on working hardware
   LatencyHistogram time_to_first_token_, time_per_output_token_;
   LatencyHistogram latency_, wait_, cold_start_;
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;

@@ -1115,6 +1115,7 @@ private:
     reader.read_choice("placement", service.placement,
                        {{"pack", ServiceSpec::Placement::pack}, {"spread", ServiceSpec::Placement::spread}});
     reader.read("priority", service.priority);
+    reader.read("min_ready_replicas", service.min_ready_replicas);
     if (const YAML::Node node = reader.get("balancer_queue"); node.IsMap()) {
       MapReader queue(node, "services[].balancer_queue", reader.path("balancer_queue"));
       queue.read("capacity", service.balancer_queue.capacity);

@@ -279,6 +279,9 @@ std::vector<SchemaEntry> build_schema() {
       "Time after the weights arrive until the replica serves."));
   t.push_back(choice("services[].placement").by_default("pack").one_of({"pack", "spread"}).doc(
       "Where new replicas go: `pack` fills the fullest node that fits, `spread` the emptiest."));
+  t.push_back(integer("services[].min_ready_replicas").by_default("1").at_least(1).doc(
+      "k of a k-of-n service: `service.<name>.availability` counts the time with at least this many replicas ready "
+      "on working hardware."));
   t.push_back(integer("services[].priority").by_default("0").doc(
       "When services wait for free GPUs, higher priorities are placed first."));
   t.push_back(map("services[].balancer_queue").doc(

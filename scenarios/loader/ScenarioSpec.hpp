@@ -185,6 +185,7 @@ struct ServiceSpec {
   enum class Placement { pack, spread };
   Placement placement = Placement::pack; // pack: fullest node that fits; spread: emptiest node
   int priority = 0;                      // higher first when services compete for free GPUs
+  int min_ready_replicas = 1;            // availability: time with at least this many healthy ready replicas
   BalancerQueueSpec balancer_queue;      // requests waiting at the balancer
   RetrySpec retry;                       // clients' retries of requests lost to a failed replica
   LlmSpec llm;                           // LLM service model (replaces service_time / flops)

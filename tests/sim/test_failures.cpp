@@ -245,3 +245,33 @@ failures:
   const double young_daly = std::sqrt(2 * 60.0 * 36000.0) / 60.0;
   CHECK(vertex == Approx(young_daly).epsilon(0.25));
 }
+
+TEST_CASE("a k-of-n replicated service is available as often as the binomial closed form says", "[failures]") {
+  // 4 nodes, one 8-GPU replica each (a replacement fits only on a repaired
+  // node, with no cold start), nodes up A = 40 / (40 + 10) = 0.8 of the time.
+  // With k = 2 of n = 4: P(X >= 2) = 1 - 0.2^4 - 4 x 0.8 x 0.2^3 = 0.9728.
+  // 20,000 h is about 400 failures per node.
+  const RunResult result = run_with_files(R"(
+name: k-of-n
+seed: 5
+duration: 20000h
+sample_interval: 24h
+platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 4, node: h100x8}]
+services:
+  - name: kv
+    replicas: 4
+    gpus_per_replica: 8
+    min_ready_replicas: 2
+    arrivals: {process: poisson, rate: 0.001/s}
+    service_time: 10ms
+failures:
+  detection: {period: 1s, delay: 0s}
+  classes:
+    - {component: node, mtbf: 40h, repair: {exponential: {mean: 10h}}}
+)");
+  const double a = 0.8;
+  const double expected = 1 - std::pow(1 - a, 4) - 4 * a * std::pow(1 - a, 3);
+  CHECK(metric(result, "service.kv.availability") == Approx(expected).epsilon(0.02));
+  CHECK(metric(result, "failures.node.availability") == Approx(a).epsilon(0.02));
+}
