@@ -39,6 +39,13 @@ FailureInjector::FailureInjector(const ScenarioSpec& spec, const SimPlatform& pl
   for (const FailureClassModel& model : models.classes)
     by_cause_[model.name].components += static_cast<std::int64_t>(model.components.size());
   generator_ = std::make_unique<FailureGenerator>(std::move(models.classes), std::move(models.trace), spec.seed);
+  // The site's last nodes stand by, out of the pool, before anything is placed.
+  const SparesSpec& spares = spec.failures.spares;
+  std::vector<int> site_nodes;
+  for (int n = 0; n < static_cast<int>(platform.nodes.size()); ++n)
+    if (platform.nodes[static_cast<std::size_t>(n)].site == spares.site) site_nodes.push_back(n);
+  for (int k = 0; k < spares.nodes && k < static_cast<int>(site_nodes.size()); ++k)
+    set_standby(site_nodes[site_nodes.size() - 1 - static_cast<std::size_t>(k)], true, 0.0);
   for (const SimNode& node : platform.nodes) {
     // The node's NIC link is split-duplex: one link per direction.
     for (const char* direction : {"_UP", "_DOWN"})
@@ -118,11 +125,86 @@ void FailureInjector::on_failure(const FailureOccurrence& failure) {
   schedule_at(active.detected_at, [this, id] { on_detection(id); });
 }
 
+void FailureInjector::set_standby(int node, bool is_standby, double now) {
+  const SimNode& sim_node = platform_.nodes[static_cast<std::size_t>(node)];
+  for (int g = 0; g < static_cast<int>(sim_node.gpus.size()); ++g) {
+    if (is_standby)
+      cluster_.take_out_of_service(node, g);
+    else
+      cluster_.return_to_service(node, g);
+  }
+  if (is_standby)
+    standby_.insert(node);
+  else
+    standby_.erase(node);
+  standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
+  standby_price_since_ = now;
+  standby_price_rate_ += (is_standby ? 1.0 : -1.0) * sim_node.shape->price_per_hour;
+  standby_nodes_.set(now, static_cast<double>(standby_.size()));
+}
+
+bool FailureInjector::is_node_usable(int node) const {
+  for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g)
+    if (!health_.is_usable(node, g)) return false;
+  return true;
+}
+
+void FailureInjector::cover_with_spares(const Active& active, double now) {
+  std::set<int> nodes;
+  for (const GpuRef& gpu : active.gpus) nodes.insert(gpu.first);
+  for (const int node : nodes) {
+    if (standby_.count(node) > 0 || covered_.count(node) > 0) continue;
+    int spare = -1;
+    for (const int candidate : standby_)
+      if (is_node_usable(candidate)) {
+        spare = candidate;
+        break;
+      }
+    if (spare < 0) {
+      ++spares_missing_;
+      continue;
+    }
+    // Out of the standby set at once (it is committed), into the pool after the activation delay.
+    standby_.erase(spare);
+    standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
+    standby_price_since_ = now;
+    standby_price_rate_ -= platform_.nodes[static_cast<std::size_t>(spare)].shape->price_per_hour;
+    standby_nodes_.set(now, static_cast<double>(standby_.size()));
+    covered_[node] = spare;
+    ++spare_activations_;
+    const double ready_at = now + spec_.failures.spares.activation;
+    events_.push_back(Event{now, "spare_activated", platform_.nodes[static_cast<std::size_t>(spare)].name,
+                            nlohmann::json{{"replaces", platform_.nodes[static_cast<std::size_t>(node)].name},
+                                           {"cause", active.failure.cause},
+                                           {"ready_at", ready_at}}
+                                .dump()});
+    schedule_at(ready_at, [this, spare] {
+      if (is_stopped_) return;
+      for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(spare)].gpus.size()); ++g)
+        cluster_.return_to_service(spare, g);
+    });
+  }
+}
+
+void FailureInjector::retire_repaired_to_standby(const Active& active, double now) {
+  std::set<int> nodes;
+  for (const GpuRef& gpu : active.gpus) nodes.insert(gpu.first);
+  for (const int node : nodes) {
+    const auto it = covered_.find(node);
+    if (it == covered_.end() || !is_node_usable(node)) continue;
+    events_.push_back(Event{now, "node_to_standby", platform_.nodes[static_cast<std::size_t>(node)].name,
+                            nlohmann::json{{"replaced_by", platform_.nodes[static_cast<std::size_t>(it->second)].name}}.dump()});
+    covered_.erase(it);
+    set_standby(node, true, now);
+  }
+}
+
 void FailureInjector::on_detection(int id) {
   if (is_stopped_) return;
   const double now = sg4::Engine::get_clock();
   Active& active = active_.at(id);
   for (const GpuRef& gpu : active.gpus) cluster_.take_out_of_service(gpu.first, gpu.second);
+  if (spec_.failures.spares.nodes > 0) cover_with_spares(active, now);
   for (const Listener& listener : listeners_) listener.on_detected(active.gpus, now, active.failure.cause);
   put_event(now, "failure_detected", id, {{"after_seconds", now - active.failure.time}});
   schedule_at(active.repaired_at, [this, id] { on_repair(id); });
@@ -145,6 +227,7 @@ void FailureInjector::on_repair(int id) {
   by_cause_[active.failure.cause].down_seconds += now - active.failure.time;
   put_event(now, "repair", id, {{"down_seconds", now - active.failure.time}});
   for (const GpuRef& gpu : active.gpus) cluster_.return_to_service(gpu.first, gpu.second);
+  if (spec_.failures.spares.nodes > 0) retire_repaired_to_standby(active, now);
   active_.erase(id);
 }
 
@@ -153,6 +236,9 @@ void FailureInjector::stop(double now) {
   for (const auto& [id, active] : active_) by_cause_[active.failure.cause].down_seconds += now - active.failure.time;
   gpus_unusable_.advance(now);
   under_repair_.advance(now);
+  standby_nodes_.advance(now);
+  standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
+  standby_price_since_ = now;
 }
 
 void FailureInjector::sample(double now, std::vector<TimeSeries>& series) {
@@ -183,6 +269,12 @@ void FailureInjector::report(RunResult& result) const {
   put("failures.count", static_cast<double>(total), "1");
   put("failures.gpu_hours_unusable", gpus_unusable_.area() / 3600.0, "GPU*h");
   put("failures.repair_backlog_mean", under_repair_.area() / duration, "1");
+  if (spec_.failures.spares.nodes > 0) {
+    put("failures.spare_activations", static_cast<double>(spare_activations_), "1");
+    put("failures.spares_missing", static_cast<double>(spares_missing_), "1");
+    put("failures.standby_nodes_mean", standby_nodes_.area() / duration, "1");
+    put("cost.spares", standby_cost(), "USD");
+  }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (const auto& [cause, counters] : by_cause_) {
     const std::string prefix = "failures." + metric_component(cause);

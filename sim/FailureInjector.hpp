@@ -11,6 +11,11 @@
 //  3. repair (max(t + repair time, detection)): hosts and links come back on
 //     and the GPUs return to the pool.
 //
+// Spares (failures.spares): the site's last nodes stand by out of the pool.
+// At a detection, each node the failure took GPUs of gets a healthy standby
+// node, whose GPUs join the pool after the activation delay; when the failed
+// node is repaired (nothing affects it any more) it becomes a standby node.
+//
 // Overlapping failures are counted per GPU and per node: a GPU is usable only
 // when nothing that affects it is down. Failures arrive as kernel timers from
 // the FailureGenerator, one pending at a time: no actor.
@@ -28,6 +33,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <simgrid/s4u.hpp>
 #include <string>
 #include <utility>
@@ -79,6 +85,9 @@ public:
   void stop(double now);
   void sample(double now, std::vector<TimeSeries>& series);
   void report(RunResult& result) const;
+  // Node-hours x price of the standby nodes, at full price and at the standby price (USD).
+  double standby_full_cost() const { return standby_price_area_ / 3600.0; }
+  double standby_cost() const { return standby_full_cost() * spec_.failures.spares.standby_price; }
 
 private:
   struct ClassCounters {
@@ -100,6 +109,10 @@ private:
     double detected_at = 0.0;
     double repaired_at = 0.0;
   };
+  void set_standby(int node, bool is_standby, double now);
+  void cover_with_spares(const Active& active, double now);
+  void retire_repaired_to_standby(const Active& active, double now);
+  bool is_node_usable(int node) const;
 
   const ScenarioSpec& spec_;
   const SimPlatform& platform_;
@@ -118,6 +131,11 @@ private:
   bool is_stopped_ = false;
   std::map<std::string, ClassCounters> by_cause_;
   TimeIntegral gpus_unusable_, under_repair_;
+  std::set<int> standby_;                        // spare nodes out of the pool
+  std::map<int, int> covered_;                   // failed node -> the spare that took over
+  std::int64_t spare_activations_ = 0, spares_missing_ = 0;
+  TimeIntegral standby_nodes_;
+  double standby_price_area_ = 0.0, standby_price_rate_ = 0.0, standby_price_since_ = 0.0;  // USD/h x s
   double unusable_at_sample_ = 0.0, last_sample_ = 0.0;
   int unusable_gpus_ = 0;
 };

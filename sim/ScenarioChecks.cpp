@@ -89,11 +89,14 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
   }
 
   // The initial replicas must fit, placed as the simulator places them (priority order, pack or spread).
+  // Spare nodes (the site's last ones) stand by out of the pool.
   std::vector<PoolNode> nodes;
   for (const SiteSpec& site : spec.platform.sites) {
     const NodeShape* shape = spec.catalog.find_node_shape(site.node);
     if (shape == nullptr) return issues;
-    for (int n = 0; n < site.racks * site.nodes_per_rack; ++n) nodes.push_back({site.name, shape->gpu_type, shape->gpus});
+    int usable = site.racks * site.nodes_per_rack;
+    if (spec.failures.is_enabled && spec.failures.spares.site == site.name) usable -= spec.failures.spares.nodes;
+    for (int n = 0; n < usable; ++n) nodes.push_back({site.name, shape->gpu_type, shape->gpus});
   }
   GpuPool pool(std::move(nodes));
   std::vector<std::size_t> order(spec.services.size());

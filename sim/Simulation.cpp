@@ -119,6 +119,8 @@ public:
 private:
   void create_services() {
     cluster_ = std::make_unique<ServingCluster>(platform_);
+    // Before anything is placed: spare nodes leave the pool.
+    if (spec_.failures.is_enabled) failures_ = std::make_unique<FailureInjector>(spec_, platform_, *cluster_, result_.events);
     const PolicyRegistries& registries = policy_registries();
     for (const ServiceSpec& service : spec_.services) {
       services_.push_back(std::make_unique<InferenceService>(
@@ -144,8 +146,7 @@ private:
       });
       jobs_->start();
     }
-    if (spec_.failures.is_enabled) {
-      failures_ = std::make_unique<FailureInjector>(spec_, platform_, *cluster_, result_.events);
+    if (failures_) {
       if (jobs_) {
         jobs_->set_hardware_health(&failures_->health());
         failures_->add_listener(FailureInjector::Listener{
@@ -318,8 +319,11 @@ private:
     put("cluster.gpu_utilization_mean", busy / (window * gpus), "1");
     const double hours = spec_.duration / 3600.0;
     put("cost.node_hours", platform_.nodes.size() * hours, "h");
-    put("cost.compute", hourly_cost() * hours, "USD");
-    put("cost.total", hourly_cost() * hours, "USD");
+    // Standby spares are paid at their standby price (cost.spares), not in compute.
+    const double compute = hourly_cost() * hours - (failures_ ? failures_->standby_full_cost() : 0.0);
+    const double spares = failures_ ? failures_->standby_cost() : 0.0;
+    put("cost.compute", compute, "USD");
+    put("cost.total", compute + spares, "USD");
     put("cost.per_hour", hourly_cost(), "USD/h");
 
     nlohmann::json start{{"nodes", platform_.nodes.size()}, {"gpus", gpus}, {"services", services_.size()}};

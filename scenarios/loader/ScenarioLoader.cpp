@@ -1238,6 +1238,27 @@ private:
       MapReader trace(trace_node, "failures.trace", "failures.trace");
       trace.read("path", failures.trace_path);
     }
+    if (const YAML::Node spares_node = reader.get("spares"); spares_node.IsMap()) {
+      MapReader spares(spares_node, "failures.spares", "failures.spares");
+      spares.read("nodes", failures.spares.nodes);
+      spares.read("activation", failures.spares.activation);
+      spares.read("standby_price", failures.spares.standby_price);
+      if (spares.read("site", failures.spares.site)) {
+        const SiteEntry* site = find_site(failures.spares.site);
+        if (site == nullptr && all_sites_named_)
+          diagnostics_.at(spares.mark("site"), spares.path("site"),
+                          fmt::format("unknown site `{}`{}", failures.spares.site,
+                                      suggestion_text(failures.spares.site, site_names(), "sites")));
+      } else if (!sites_.empty()) {
+        failures.spares.site = sites_.front().spec.name;
+      }
+      for (const SiteEntry& site : sites_)
+        if (site.spec.name == failures.spares.site && site.counts_valid &&
+            failures.spares.nodes >= site.spec.racks * site.spec.nodes_per_rack)
+          diagnostics_.at(spares.mark("nodes"), spares.path("nodes"),
+                          fmt::format("{} spare nodes leave none of the {} nodes of site `{}` to work",
+                                      failures.spares.nodes, site.spec.racks * site.spec.nodes_per_rack, site.spec.name));
+    }
   }
 
   FailureClassSpec read_failure_class(const YAML::Node& item, const std::string& path) {

@@ -423,6 +423,17 @@ std::vector<SchemaEntry> build_schema() {
       "Time from the failure until the component is back in service (diagnosis, replacement, reboot)."));
   add_distribution_forms(t, "failures.classes[].repair", Q::duration, "repair time");
   t.push_back(text("failures.classes[].site").by_default("every site").doc("Only this site's components fail."));
+  t.push_back(map("failures.spares").doc(
+      "A standby pool of spare nodes for failover: the last `nodes` nodes of the site are kept out of the pool. When "
+      "a failure is detected, a healthy spare takes over each failed node's capacity after `activation`; when the "
+      "failed node is repaired it becomes the spare. Standby nodes cost `standby_price` of their price."));
+  t.push_back(integer("failures.spares.nodes").by_default("0").at_least(0).doc("Spare nodes (the site's last nodes)."));
+  t.push_back(text("failures.spares.site").by_default("the first site").doc("Site of the spares."));
+  t.push_back(quantity("failures.spares.activation", Q::duration).by_default("5min").at_least(0).doc(
+      "From the detection of a failure until the spare's GPUs join the pool (boot, health check, join)."));
+  t.push_back(quantity("failures.spares.standby_price", Q::number).by_default("1").at_least(0).at_most(1).doc(
+      "Fraction of the node's hourly price paid while it stands by (1: reserved capacity paid in full; lower for "
+      "powered-down or pooled standby)."));
   t.push_back(map("failures.trace").doc(
       "Replay of a failure trace: a CSV file with the header `time,component,duration,cause` and one row per "
       "failure: its time (seconds, or a duration such as `2h`), the failed component by its topology name "

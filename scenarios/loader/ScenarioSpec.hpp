@@ -280,8 +280,17 @@ struct FailureClassSpec {
   std::string site;                    // only this site's components; "" = every site
 };
 
+// Standby nodes that take over the capacity of failed ones.
+struct SparesSpec {
+  int nodes = 0;                       // the last `nodes` nodes of the site stand by
+  std::string site;                    // "" = the first site
+  double activation = 300.0;           // seconds from a detected failure until a spare serves
+  double standby_price = 1.0;          // fraction of the node price paid while standing by
+};
+
 struct FailuresSpec {
   bool is_enabled = false;             // true when the scenario has a `failures:` section
+  SparesSpec spares;                   // failover pool
   std::vector<FailureClassSpec> classes;
   std::string trace_path;              // failure trace CSV, relative to the scenario file; "" = none
   double check_period = 10.0;          // seconds between health checks

@@ -275,3 +275,44 @@ failures:
   CHECK(metric(result, "service.kv.availability") == Approx(expected).epsilon(0.02));
   CHECK(metric(result, "failures.node.availability") == Approx(a).epsilon(0.02));
 }
+
+TEST_CASE("a spare node takes over a failed node's capacity and the repaired node stands by", "[failures]") {
+  // 3 nodes; n2 stands by. A 16-GPU job on n0 and n1 checkpoints hourly;
+  // n0 fails at 9000 s for 10 h. Detected at 9030 s: the spare n2 is committed
+  // and joins the pool 5 min later, at 9330 s, when the requeued job restarts
+  // on n1 and n2 from its 7200 s checkpoint: it ends at 9330 + 28800 = 38130 s.
+  // n0 is repaired at 45000 s and becomes the spare. Standby time: n2 for
+  // 9030 s, n0 for 50400 - 45000 = 5400 s, paid at half price.
+  const RunResult result = run_with_files(R"(
+name: spares
+duration: 14h
+platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 3, node: h100x8}]
+jobs:
+  list:
+    - {name: train, gpus: 16, duration: 10h, checkpoint: {interval: 1h}}
+failures:
+  detection: {period: 10s, delay: 30s}
+  spares: {nodes: 1, activation: 5min, standby_price: 0.5}
+  trace: {path: failures.csv}
+)",
+                                          {{"failures.csv", "time,component,duration\n9000,lab/r0/n0,36000\n"}});
+  REQUIRE(result.jobs.size() == 1);
+  CHECK(result.jobs[0].first_start.value() == 0.0);
+  CHECK(result.jobs[0].end.value() == Approx(38130.0).margin(1e-6));
+  CHECK(result.jobs[0].placement == "lab/r0/n1,lab/r0/n2");
+  const auto activated = events_of(result, "spare_activated");
+  REQUIRE(activated.size() == 1);
+  CHECK(activated[0].t == Approx(9030.0));
+  CHECK(activated[0].entity == "lab/r0/n2");
+  const auto standby = events_of(result, "node_to_standby");
+  REQUIRE(standby.size() == 1);
+  CHECK(standby[0].t == Approx(45000.0));
+  CHECK(standby[0].entity == "lab/r0/n0");
+  CHECK(metric(result, "failures.spare_activations") == 1);
+  const double node_price = metric(result, "cost.per_hour") / 3;  // USD per node-hour
+  const double standby_hours = (9030.0 + 5400.0) / 3600.0;
+  CHECK(metric(result, "cost.spares") == Approx(0.5 * standby_hours * node_price));
+  CHECK(metric(result, "cost.compute") == Approx((3 * 14.0 - standby_hours) * node_price));
+  CHECK(metric(result, "cost.total") == Approx((3 * 14.0 - 0.5 * standby_hours) * node_price));
+}
