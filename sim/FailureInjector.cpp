@@ -61,6 +61,13 @@ void FailureInjector::start() { schedule_next(); }
 void FailureInjector::schedule_next() {
   pending_ = generator_->next();
   if (!pending_ || pending_->time >= spec_.duration) return;
+  // A reclaim's notice comes before it (at once when the notice is longer than the wait).
+  if (pending_->notice > 0) {
+    const double notice_at = std::max(sg4::Engine::get_clock(), pending_->time - pending_->notice);
+    schedule_at(notice_at, [this, occurrence = *pending_] {
+      if (!is_stopped_) on_notice(occurrence);
+    });
+  }
   schedule_at(pending_->time, [this] {
     if (is_stopped_) return;
     const FailureOccurrence failure = *pending_;
@@ -74,6 +81,27 @@ void FailureInjector::put_event(double t, const char* kind, int id, nlohmann::js
   detail["failure"] = id;
   detail["cause"] = active.failure.cause;
   events_.push_back(Event{t, kind, active.failure.component, detail.dump()});
+}
+
+std::vector<GpuRef> FailureInjector::gpus_of(const FailureEffect& effect) const {
+  std::set<GpuRef> gpus(effect.gpus_down.begin(), effect.gpus_down.end());
+  for (const std::vector<int>* nodes : {&effect.nodes_down, &effect.nodes_cut_off})
+    for (const int node : *nodes)
+      for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g)
+        gpus.insert({node, g});
+  return {gpus.begin(), gpus.end()};
+}
+
+void FailureInjector::on_notice(const FailureOccurrence& failure) {
+  const double now = sg4::Engine::get_clock();
+  std::vector<GpuRef> gpus = gpus_of(domains_.effect(failure.component));
+  for (const GpuRef& gpu : gpus) cluster_.take_out_of_service(gpu.first, gpu.second);
+  for (const Listener& listener : listeners_)
+    if (listener.on_notice) listener.on_notice(gpus, now, failure.time);
+  events_.push_back(Event{now, "reclaim_notice", failure.component,
+                          nlohmann::json{{"cause", failure.cause}, {"reclaim_at", failure.time}, {"gpus", gpus.size()}}
+                              .dump()});
+  cordoned_ = std::move(gpus);
 }
 
 void FailureInjector::on_failure(const FailureOccurrence& failure) {
@@ -99,6 +127,11 @@ void FailureInjector::on_failure(const FailureOccurrence& failure) {
   active.gpus.assign(gpus.begin(), gpus.end());
   const double period = spec_.failures.check_period;
   active.detected_at = std::ceil(now / period - 1e-9) * period + spec_.failures.detection_delay;
+  if (failure.notice > 0) {
+    active.detected_at = now;  // the provider announced it
+    active.is_cordoned = cordoned_.has_value();
+    cordoned_.reset();
+  }
   active.repaired_at = std::max(now + failure.repair, active.detected_at);
   ++by_cause_[failure.cause].failures;
 
@@ -203,7 +236,8 @@ void FailureInjector::on_detection(int id) {
   if (is_stopped_) return;
   const double now = sg4::Engine::get_clock();
   Active& active = active_.at(id);
-  for (const GpuRef& gpu : active.gpus) cluster_.take_out_of_service(gpu.first, gpu.second);
+  if (!active.is_cordoned)
+    for (const GpuRef& gpu : active.gpus) cluster_.take_out_of_service(gpu.first, gpu.second);
   if (spec_.failures.spares.nodes > 0) cover_with_spares(active, now);
   for (const Listener& listener : listeners_) listener.on_detected(active.gpus, now, active.failure.cause);
   put_event(now, "failure_detected", id, {{"after_seconds", now - active.failure.time}});

@@ -11,6 +11,10 @@
 //  3. repair (max(t + repair time, detection)): hosts and links come back on
 //     and the GPUs return to the pool.
 //
+// Reclaims with notice (spot capacity): at the notice the GPUs are cordoned
+// (taken out of the pool) and listeners told; the reclaim at t needs no
+// detection (detected at t).
+//
 // Spares (failures.spares): the site's last nodes stand by out of the pool.
 // At a detection, each node the failure took GPUs of gets a healthy standby
 // node, whose GPUs join the pool after the activation delay; when the failed
@@ -70,6 +74,8 @@ public:
     std::function<void(const std::vector<GpuRef>& gpus, double now, const std::string& cause)> on_failed;
     // The failure of those GPUs was detected at `now`.
     std::function<void(const std::vector<GpuRef>& gpus, double now, const std::string& cause)> on_detected;
+    // Spot: those GPUs will be reclaimed at `reclaim_at` (they are cordoned now). May be empty.
+    std::function<void(const std::vector<GpuRef>& gpus, double now, double reclaim_at)> on_notice = {};
   };
 
   FailureInjector(const ScenarioSpec& spec, const SimPlatform& platform, ServingCluster& cluster,
@@ -97,6 +103,8 @@ private:
   };
   void schedule_next();
   void on_failure(const FailureOccurrence& failure);
+  void on_notice(const FailureOccurrence& failure);
+  std::vector<GpuRef> gpus_of(const FailureEffect& effect) const;
   void on_detection(int id);
   void on_repair(int id);
   void put_event(double t, const char* kind, int id, nlohmann::json detail) const;
@@ -108,6 +116,7 @@ private:
     std::vector<int> nodes_cut_off;
     double detected_at = 0.0;
     double repaired_at = 0.0;
+    bool is_cordoned = false;          // its GPUs left the pool at its notice
   };
   void set_standby(int node, bool is_standby, double now);
   void cover_with_spares(const Active& active, double now);
@@ -126,6 +135,7 @@ private:
   std::vector<simgrid::s4u::Host*> gpu_hosts_;  // flat
   std::vector<Listener> listeners_;
   std::optional<FailureOccurrence> pending_;
+  std::optional<std::vector<GpuRef>> cordoned_;  // GPUs cordoned by the pending failure's notice
   std::map<int, Active> active_;                // by failure id, until repaired
   int next_id_ = 0;
   bool is_stopped_ = false;

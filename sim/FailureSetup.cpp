@@ -3,7 +3,9 @@
 #include "DistributionFromSpec.hpp"
 #include "workload/TraceRecord.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <stdexcept>
 #include <fmt/format.h>
 
 namespace leptonsim {
@@ -18,10 +20,24 @@ std::vector<std::string> node_names_of(const PlatformSpec& platform) {
 
 FailureModels build_failure_models(const ScenarioSpec& spec, const FailureDomains& domains) {
   FailureModels models;
-  for (const FailureClassSpec& failure_class : spec.failures.classes)
-    models.classes.push_back(FailureClassModel{
-        failure_class.name, to_distribution(failure_class.time_to_failure), to_distribution(failure_class.repair),
-        domains.components(parse_failure_component(failure_class.component), failure_class.site)});
+  for (std::size_t c = 0; c < spec.failures.classes.size(); ++c) {
+    const FailureClassSpec& failure_class = spec.failures.classes[c];
+    const FailureComponent kind = parse_failure_component(failure_class.component);
+    std::vector<std::string> components = domains.components(kind, failure_class.site);
+    if (!failure_class.components.empty()) {
+      // Only the listed ones, each of the class's kind (and site).
+      for (const std::string& name : failure_class.components)
+        if (std::find(components.begin(), components.end(), name) == components.end())
+          throw std::invalid_argument(fmt::format(
+              "failure class `{}`: `{}` is not a {} of {} (e.g. `{}`)", failure_class.name, name, failure_class.component,
+              failure_class.site.empty() ? std::string("the platform") : "site " + failure_class.site,
+              components.empty() ? std::string("none") : components.front()));
+      components = failure_class.components;
+    }
+    models.classes.push_back(FailureClassModel{failure_class.name, to_distribution(failure_class.time_to_failure),
+                                               to_distribution(failure_class.repair), std::move(components),
+                                               failure_class.notice});
+  }
   if (spec.failures.trace_path.empty()) return models;
   std::filesystem::path path = spec.failures.trace_path;
   if (!path.is_absolute() && !spec.source_path.empty()) path = std::filesystem::path(spec.source_path).parent_path() / path;

@@ -440,6 +440,21 @@ void InferenceService::fail_replica(int index, double now, const std::string& ca
   record_replica_counts(now);
 }
 
+void InferenceService::on_reclaim_notice(const std::vector<GpuRef>& gpus, double now) {
+  if (is_stopped_) return;
+  bool drained = false;
+  for (int i = 0; i < static_cast<int>(replicas_.size()); ++i) {
+    Replica& replica = replicas_[i];
+    const bool is_serving = replica.state == ReplicaState::ready || replica.state == ReplicaState::starting;
+    if (!is_serving || replica.is_failed || !is_on_gpus(replica, gpus)) continue;
+    if (replica.state == ReplicaState::starting) ++replica.generation;  // its cold start is abandoned
+    add_event(now, "replica_draining", nlohmann::json{{"replica", i}, {"node", replica.node}, {"reason", "spot reclaim notice"}}.dump());
+    drain(i, now);
+    drained = true;
+  }
+  if (drained) scale_to(desired_, now, "replace replicas on reclaimed capacity");
+}
+
 void InferenceService::on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
   if (is_stopped_) return;
   bool removed = false;

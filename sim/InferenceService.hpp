@@ -76,6 +76,8 @@ public:
   void set_hardware_health(const HardwareHealth* health) { health_ = health; }
   void on_gpus_failed(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
   void on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
+  // Spot: replicas on those GPUs drain (no new requests; replacements start elsewhere at once).
+  void on_reclaim_notice(const std::vector<GpuRef>& gpus, double now);
   // ServingCluster calls this when GPUs were found for a requested replica.
   void on_replica_placed(GpuAssignment assignment);
 

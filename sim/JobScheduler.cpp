@@ -760,6 +760,20 @@ void JobScheduler::on_failure_detected(const std::vector<GpuRef>& gpus, double n
   }
 }
 
+void JobScheduler::on_reclaim_notice(const std::vector<GpuRef>& gpus, double now) {
+  if (is_stopped_) return;
+  for (const int id : running_jobs_on(gpus)) {
+    Job& job = jobs_[static_cast<std::size_t>(id)];
+    if (job.is_hung) continue;
+    // A timer-path segment runs from last_safe_time: the work done so far is saved.
+    if (!job.uses_actor && job.spec.properties.checkpoint_interval > 0 && job.phase == Phase::computing) {
+      job.checkpointed_work = std::min(job.total_work, job.progress + (now - job.last_safe_time));
+      job.last_safe_time = now;
+    }
+    preempt(job, now, "spot reclaim notice");
+  }
+}
+
 void JobScheduler::preempt(Job& job, double now, const std::string& by) {
   const double lost = stop_run(job, now);
   ++job.preemptions;

@@ -70,6 +70,10 @@ public:
   void set_hardware_health(const HardwareHealth* health) { health_ = health; }
   void on_gpus_failed(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
   void on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
+  // Spot: the GPUs will be reclaimed. Jobs there save their progress when they
+  // can (timer-path jobs that checkpoint: the notice is time enough) and go
+  // back to the queue at once.
+  void on_reclaim_notice(const std::vector<GpuRef>& gpus, double now);
 
 private:
   struct Job;

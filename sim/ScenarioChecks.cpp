@@ -7,6 +7,7 @@
 #include "scheduling/GpuPool.hpp"
 #include "scheduling/JobDag.hpp"
 #include "topology/Topology.hpp"
+#include "workload/TraceRecord.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -83,8 +84,10 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
   if (spec.failures.is_enabled) {
     try {
       build_failure_models(spec, Topology(spec.platform, spec.catalog), node_names_of(spec.platform));
+    } catch (const TraceError& error) {
+      issue("failures.trace", error.what());
     } catch (const std::exception& error) {
-      issue(spec.failures.trace_path.empty() ? "failures.classes" : "failures.trace", error.what());
+      issue("failures.classes", error.what());
     }
   }
 

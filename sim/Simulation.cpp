@@ -155,7 +155,8 @@ private:
             },
             [this](const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
               jobs_->on_failure_detected(gpus, now, cause);
-            }});
+            },
+            [this](const std::vector<GpuRef>& gpus, double now, double) { jobs_->on_reclaim_notice(gpus, now); }});
       }
       for (auto& service : services_) {
         InferenceService* s = service.get();
@@ -164,7 +165,8 @@ private:
             [s](const std::vector<GpuRef>& gpus, double now, const std::string& cause) { s->on_gpus_failed(gpus, now, cause); },
             [s](const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
               s->on_failure_detected(gpus, now, cause);
-            }});
+            },
+            [s](const std::vector<GpuRef>& gpus, double now, double) { s->on_reclaim_notice(gpus, now); }});
       }
       failures_->start();
     }

@@ -67,7 +67,8 @@ QList<PanelDefinition> buildStandardPanels() {
                      curve("service.replicas_desired", kEach, kStep, "desired", "", kDarkGray, Qt::DashLine)};
   replicas.event_kinds = {QStringLiteral("scale_decision"), QStringLiteral("replica_starting"),
                           QStringLiteral("replica_ready"),  QStringLiteral("replica_stopped"),
-                          QStringLiteral("replica_lost"),   QStringLiteral("replica_removed")};
+                          QStringLiteral("replica_lost"),   QStringLiteral("replica_removed"),
+                          QStringLiteral("replica_draining")};
   panels << replicas;
 
   PanelDefinition rates;

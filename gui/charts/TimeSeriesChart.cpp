@@ -327,7 +327,7 @@ QStringList TimeSeriesChart::markerEventKinds() {
   return {QStringLiteral("scale_decision"), QStringLiteral("replica_starting"), QStringLiteral("replica_ready"),
           QStringLiteral("replica_stopped"),  QStringLiteral("replica_lost"),  QStringLiteral("replica_removed"),
           QStringLiteral("failure"),        QStringLiteral("failure_detected"), QStringLiteral("repair"),
-          QStringLiteral("job_interrupted"),
+          QStringLiteral("job_interrupted"),  QStringLiteral("reclaim_notice"), QStringLiteral("spare_activated"),
           QStringLiteral("gpu_failure"),    QStringLiteral("node_failure"),
           QStringLiteral("preemption"),     QStringLiteral("job_start"),     QStringLiteral("job_end"),
           QStringLiteral("data_loss"),      QStringLiteral("measurement_start")};
@@ -340,6 +340,9 @@ QColor TimeSeriesChart::eventKindColor(const QString& kind) {
   if (kind == QLatin1String("replica_stopped")) return QColor(127, 127, 127);
   if (kind == QLatin1String("failure")) return QColor(214, 39, 40);
   if (kind == QLatin1String("failure_detected")) return QColor(188, 189, 34);
+  if (kind == QLatin1String("reclaim_notice")) return QColor(227, 119, 194);
+  if (kind == QLatin1String("spare_activated")) return QColor(23, 190, 207);
+  if (kind == QLatin1String("replica_draining")) return QColor(127, 127, 127);
   if (kind == QLatin1String("replica_lost")) return QColor(214, 39, 40);
   if (kind == QLatin1String("replica_removed")) return QColor(140, 86, 75);
   if (kind == QLatin1String("job_interrupted")) return QColor(214, 39, 40);

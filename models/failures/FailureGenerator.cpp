@@ -22,14 +22,14 @@ std::optional<FailureOccurrence> FailureGenerator::next() {
   // A trace row goes first on a tie: it is given, not drawn.
   if (has_trace && (!has_drawn || trace_[next_trace_].time <= pending_.top().time)) {
     const TraceFailure& row = trace_[next_trace_++];
-    return FailureOccurrence{row.time, row.repair, -1, row.cause, row.component};
+    return FailureOccurrence{row.time, row.repair, -1, row.cause, row.component, row.notice};
   }
   const Pending top = pending_.top();
   pending_.pop();
   FailureClassModel& model = classes_[static_cast<std::size_t>(top.class_index)];
   RandomStream& stream = streams_[static_cast<std::size_t>(top.class_index)];
   FailureOccurrence occurrence{top.time, model.repair.sample(stream), top.class_index, model.name,
-                               model.components[static_cast<std::size_t>(top.component)]};
+                               model.components[static_cast<std::size_t>(top.component)], model.notice};
   // The same component fails again after its repair plus a new time to failure.
   pending_.push(Pending{top.time + occurrence.repair + model.time_to_failure.sample(stream), top.class_index,
                         top.component});

@@ -23,6 +23,7 @@ struct FailureClassModel {
   Distribution time_to_failure;         // up time of one component after each repair
   Distribution repair;                  // down time
   std::vector<std::string> components;  // the components that fail independently
+  double notice = 0.0;                  // > 0: reclaims announced this many seconds before
 };
 
 struct FailureOccurrence {
@@ -31,6 +32,7 @@ struct FailureOccurrence {
   int class_index = -1;   // index into the classes; -1 = a trace row
   std::string cause;      // class name, or the trace row's cause
   std::string component;  // topology name
+  double notice = 0.0;    // > 0: a reclaim announced this many seconds before
 };
 
 class FailureGenerator {

@@ -12,6 +12,7 @@ std::vector<TraceFailure> parse_failure_trace(std::string_view text, std::string
   const auto component = rows.column("component");
   const auto duration = rows.column("duration");
   const auto cause = rows.optional_column("cause");
+  const auto notice = rows.optional_column("notice");
   std::vector<TraceFailure> failures;
   bool has_dates = false;
   while (rows.next()) {
@@ -21,6 +22,7 @@ std::vector<TraceFailure> parse_failure_trace(std::string_view text, std::string
     failure.component = std::string(rows.required_text(component));
     failure.repair = rows.non_negative_number(duration);
     failure.cause = rows.text(cause).empty() ? std::string("trace") : std::string(rows.text(cause));
+    failure.notice = rows.optional_non_negative_number(notice).value_or(0.0);
     failure.line = rows.line();
     failures.push_back(std::move(failure));
   }

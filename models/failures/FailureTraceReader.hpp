@@ -6,7 +6,9 @@
 // start of the run (or a date, "YYYY-MM-DD HH:MM:SS", rebased so that the
 // earliest row is at 0), the failed component by its topology name, the time
 // to repair in seconds, and a free-text cause (the failure class in events and
-// metrics; empty: "trace"). Rows come back in time order (stable).
+// metrics; empty: "trace"); an optional `notice` column (seconds, empty = 0)
+// makes a row a reclaim announced that long before. Rows come back in time
+// order (stable).
 #pragma once
 
 #include <filesystem>
@@ -21,6 +23,7 @@ struct TraceFailure {
   std::string component;  // topology name
   double repair = 0.0;    // seconds until repaired
   std::string cause;
+  double notice = 0.0;    // > 0: a reclaim announced this many seconds before
   long line = 0;          // line in the file, for messages
 };
 

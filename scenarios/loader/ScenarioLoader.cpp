@@ -1282,6 +1282,10 @@ private:
     if (class_reader.read("rate", value)) parsed.time_to_failure = {DistributionSpec::Kind::exponential, 1.0 / value, 0.0};
     if (auto ttf = class_reader.read_distribution("time_to_failure")) parsed.time_to_failure = *ttf;
     if (auto repair = class_reader.read_distribution("repair")) parsed.repair = *repair;
+    class_reader.read("notice", parsed.notice);
+    if (const YAML::Node components = class_reader.get("components"); components.IsSequence())
+      for (std::size_t i = 0; i < components.size(); ++i)
+        if (components[i].IsScalar()) parsed.components.push_back(components[i].Scalar());
     if (class_reader.read("site", parsed.site) && find_site(parsed.site) == nullptr && all_sites_named_)
       diagnostics_.at(class_reader.mark("site"), class_reader.path("site"),
                       fmt::format("unknown site `{}`{}", parsed.site, suggestion_text(parsed.site, site_names(), "sites")));

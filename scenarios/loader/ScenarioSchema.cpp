@@ -423,6 +423,14 @@ std::vector<SchemaEntry> build_schema() {
       "Time from the failure until the component is back in service (diagnosis, replacement, reboot)."));
   add_distribution_forms(t, "failures.classes[].repair", Q::duration, "repair time");
   t.push_back(text("failures.classes[].site").by_default("every site").doc("Only this site's components fail."));
+  t.push_back(list("failures.classes[].components").of(ValueType::string).by_default("[]").doc(
+      "Only these components fail, by topology name (`dc/r3` for rack 3's PDU, `dc/r0/n1` for a node); each must be "
+      "of the class's `component` kind. Empty: all of them."));
+  t.push_back(quantity("failures.classes[].notice", Q::duration).by_default("0s").at_least(0).doc(
+      "Spot capacity: each failure is a reclaim announced this long before. At the notice the GPUs are cordoned "
+      "(nothing new is placed there), jobs on them save their progress (timer-path jobs that checkpoint) and go "
+      "back to the queue, and replicas there drain while replacements start elsewhere; the reclaim itself needs no "
+      "detection. `repair` is the time until the capacity comes back."));
   t.push_back(map("failures.spares").doc(
       "A standby pool of spare nodes for failover: the last `nodes` nodes of the site are kept out of the pool. When "
       "a failure is detected, a healthy spare takes over each failed node's capacity after `activation`; when the "
@@ -438,7 +446,8 @@ std::vector<SchemaEntry> build_schema() {
       "Replay of a failure trace: a CSV file with the header `time,component,duration,cause` and one row per "
       "failure: its time (seconds, or a duration such as `2h`), the failed component by its topology name "
       "(`dc1/r0/n3/gpu2`, `dc1/r0/n3`, `dc1/r0/n3/nic`, `dc1/leaf0`, `dc1/spine1`, `dc1/r2` for the rack's power, "
-      "`dc1` for the site), the time to repair, and the cause (the class in metrics)."));
+      "`dc1` for the site), the time to repair, and the cause (the class in metrics). An optional `notice` column "
+      "(seconds) makes the row a reclaim announced that long before (see `classes[].notice`)."));
   t.push_back(text("failures.trace.path").required().doc("Trace file, relative to the scenario file's folder."));
 
   // Catalogue overrides.

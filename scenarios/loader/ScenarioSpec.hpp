@@ -278,6 +278,8 @@ struct FailureClassSpec {
   DistributionSpec time_to_failure{DistributionSpec::Kind::exponential, 0.0, 0.0};  // from each repair
   DistributionSpec repair{DistributionSpec::Kind::deterministic, 4 * 3600.0, 0.0};   // time to repair
   std::string site;                    // only this site's components; "" = every site
+  std::vector<std::string> components; // only these components (topology names); empty = all of the kind
+  double notice = 0.0;                 // > 0: spot capacity, reclaimed this many seconds after a notice
 };
 
 // Standby nodes that take over the capacity of failed ones.

@@ -198,6 +198,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"mapreduce-dag.yaml", {}},
       {"service-rack-loss.yaml", {"api"}},
       {"training-failures-checkpoint.yaml", {}},
+      {"spot-and-spares.yaml", {"chat"}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;

@@ -316,3 +316,52 @@ failures:
   CHECK(metric(result, "cost.compute") == Approx((3 * 14.0 - standby_hours) * node_price));
   CHECK(metric(result, "cost.total") == Approx((3 * 14.0 - 0.5 * standby_hours) * node_price));
 }
+
+TEST_CASE("a spot reclaim notice lets a job save its progress and a replica drain before the capacity goes", "[failures]") {
+  // The replica takes n0, the job (10 h, hourly checkpoints) n1. n1 is
+  // reclaimed at 9000 s with a 120 s notice: at 8880 s the job saves its
+  // progress, goes back to the queue and restarts at once on n2: it loses
+  // nothing and ends at 36000 s. n0 is reclaimed at 20000 s with a 300 s
+  // notice: at 19700 s the replica drains and its replacement starts on n1
+  // (back since 16200 s), so no request is lost.
+  const RunResult result = run_with_files(R"(
+name: spot
+duration: 12h
+platform:
+  sites: [{name: lab, racks: 1, nodes_per_rack: 3, node: h100x8}]
+services:
+  - {name: api, replicas: 1, gpus_per_replica: 8, arrivals: {rate: 2/s}, service_time: 10ms}
+jobs:
+  list:
+    - {name: train, gpus: 8, duration: 10h, checkpoint: {interval: 1h}}
+failures:
+  trace: {path: spot.csv}
+)",
+                                          {{"spot.csv", "time,component,duration,cause,notice\n"
+                                                        "9000,lab/r0/n1,7200,spot,120\n"
+                                                        "20000,lab/r0/n0,3600,spot,300\n"}});
+  REQUIRE(result.jobs.size() == 1);
+  const JobOutcome& job = result.jobs[0];
+  CHECK(job.end.value() == Approx(36000.0).margin(1e-6));
+  CHECK(job.preemptions == 1);
+  CHECK(job.failures == 0);
+  CHECK(job.lost_gpu_seconds == 0.0);
+  CHECK(job.placement == "lab/r0/n2");
+  const auto notices = events_of(result, "reclaim_notice");
+  REQUIRE(notices.size() == 2);
+  CHECK(notices[0].t == Approx(8880.0));
+  CHECK(notices[1].t == Approx(19700.0));
+  const auto draining = events_of(result, "replica_draining");
+  REQUIRE(draining.size() == 1);
+  CHECK(draining[0].t == Approx(19700.0));
+  const auto starting = events_of(result, "replica_starting");
+  REQUIRE(starting.size() == 1);
+  CHECK(starting[0].t == Approx(19700.0));
+  CHECK(nlohmann::json::parse(starting[0].detail).at("node") == "lab/r0/n1");
+  CHECK(events_of(result, "replica_lost").empty());
+  CHECK(metric(result, "service.api.requests_lost") == 0);
+  CHECK(metric(result, "service.api.availability") == 1.0);
+  // A reclaim needs no detection: detected when it happens.
+  for (const Event& detected : events_of(result, "failure_detected"))
+    CHECK(nlohmann::json::parse(detected.detail).at("after_seconds").get<double>() == 0.0);
+}

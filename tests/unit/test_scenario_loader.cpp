@@ -808,7 +808,8 @@ TEST_CASE("failure classes, detection, retries and retry limits load in SI units
   REQUIRE(failures.is_enabled);
   CHECK(failures.check_period == Approx(5.0));
   CHECK(failures.detection_delay == Approx(20.0));
-  REQUIRE(failures.classes.size() == 8);
+  REQUIRE(failures.classes.size() == 9);
+  CHECK(failures.classes[6].notice == Approx(120.0));
   CHECK(failures.classes[0].name == "hdd");  // from the profile
   CHECK(failures.classes[1].name == "gpu-hbm");
   CHECK(failures.classes[1].time_to_failure.kind == Kind::exponential);
