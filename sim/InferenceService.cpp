@@ -744,6 +744,12 @@ void InferenceService::sample(double now, std::vector<TimeSeries>& series) {
     if (spec_.slo.latency_p99 > 0)
       put("service.slo_attainment", interval_latency_.fraction_at_or_below(spec_.slo.latency_p99));
   }
+  // Time meeting the SLO: intervals of the window whose p99 met it; an interval
+  // with arrivals but no completion (an outage) misses it.
+  if (spec_.slo.latency_p99 > 0 && now > warmup_ && (!interval_latency_.empty() || interval_arrivals_ > 0)) {
+    ++slo_intervals_;
+    if (!interval_latency_.empty() && interval_latency_.quantile(0.99) <= spec_.slo.latency_p99) ++slo_intervals_met_;
+  }
   last_sample_time_ = now;
   interval_arrivals_ = interval_completions_ = interval_drops_ = 0;
   interval_latency_.clear();
@@ -859,6 +865,7 @@ void InferenceService::report(RunResult& result) const {
     put("slo_latency_p99_target", spec_.slo.latency_p99, "s");
     put("slo_attainment", latency_.empty() ? nan : latency_.fraction_at_or_below(spec_.slo.latency_p99), "1");
     put("slo_met", !latency_.empty() && latency_.quantile(0.99) <= spec_.slo.latency_p99 ? 1.0 : 0.0, "1");
+    put("slo_time_fraction", slo_intervals_ > 0 ? static_cast<double>(slo_intervals_met_) / slo_intervals_ : nan, "1");
   }
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
     const Replica& replica = replicas_[r];

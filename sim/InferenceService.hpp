@@ -189,6 +189,7 @@ private:
   std::int64_t output_tokens_completed_ = 0, dropped_too_long_ = 0;
   const HardwareHealth* health_ = nullptr;
   std::int64_t requests_failed_ = 0, requests_retried_ = 0, requests_lost_ = 0, replica_failures_ = 0;
+  std::int64_t slo_intervals_ = 0, slo_intervals_met_ = 0;  // sample intervals judged against the SLO
   TimeIntegral available_;  // 1 while at least min_ready_replicas replicas are ready on working hardware
   LatencyHistogram time_to_first_token_, time_per_output_token_;
   LatencyHistogram latency_, wait_, cold_start_;

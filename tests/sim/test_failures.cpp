@@ -144,6 +144,7 @@ services:
     cold_start: {placement_delay: 0s, image_pull: 60s, warmup: 0s}
     retry: {attempts: 3, timeout: 5s}
     balancer_queue: {timeout: 0s}
+    slo: {latency_p99: 1s}
 failures:
   detection: {period: 10s, delay: 30s}
   trace: {path: failures.csv}
@@ -172,6 +173,12 @@ failures:
   CHECK(metric(result, "service.api.replica_failures") == 1);
   // No ready replica on working hardware from 1000 s to 1090 s.
   CHECK(metric(result, "service.api.availability") == Approx(1.0 - 90.0 / 2000.0).margin(1e-9));
+  // Of the 34 one-minute intervals, [1020, 1080) has arrivals and no completion
+  // and [1080, 1140) completes the retried requests 60-90 s late: both miss
+  // the 1 s SLO; [960, 1020) may too (p99 of its few completions).
+  const double in_slo = metric(result, "service.api.slo_time_fraction");
+  CHECK(in_slo <= 32.0 / 34.0 + 1e-9);
+  CHECK(in_slo >= 31.0 / 34.0 - 1e-9);
 }
 
 TEST_CASE("simulated failure counts match lambda T and class availability matches MTBF over MTBF plus MTTR",
