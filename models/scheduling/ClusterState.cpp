@@ -151,15 +151,23 @@ void ClusterState::release(const Placement& placement) {
 }
 
 bool ClusterState::can_allocate(const Placement& placement) const {
-  for (std::size_t i = 0; i < placement.shares.size(); ++i) {
-    const GpuShare& share = placement.shares[i];
+  // A placement may hold one GPU more than once (fractional shares): sum the
+  // shares per GPU (sorted by slot: O(n log n) for gangs of thousands).
+  std::vector<std::pair<std::size_t, int>> wanted;
+  wanted.reserve(placement.shares.size());
+  for (const GpuShare& share : placement.shares) {
     if (share.node < 0 || share.node >= layout_->node_count() || share.gpu < 0 ||
         share.gpu >= layout_->node(share.node).gpus || share.milli <= 0)
       return false;
-    int wanted = share.milli;  // a placement may not hold one GPU twice
-    for (std::size_t j = 0; j < i; ++j)
-      if (placement.shares[j].node == share.node && placement.shares[j].gpu == share.gpu) wanted += placement.shares[j].milli;
-    if (free_milli(share.node, share.gpu) < wanted) return false;
+    wanted.emplace_back(gpu_slot(share.node, share.gpu), share.milli);
+  }
+  std::sort(wanted.begin(), wanted.end());
+  for (std::size_t i = 0; i < wanted.size();) {
+    int total = 0;
+    std::size_t j = i;
+    for (; j < wanted.size() && wanted[j].first == wanted[i].first; ++j) total += wanted[j].second;
+    if (free_milli_[wanted[i].first] < total) return false;
+    i = j;
   }
   return true;
 }
