@@ -1,5 +1,6 @@
 #include "FailureInjector.hpp"
 
+#include "ClusterSeries.hpp"
 #include "CompletionDispatch.hpp"
 #include "MetricName.hpp"
 #include "ServingCluster.hpp"
@@ -110,21 +111,14 @@ void FailureInjector::on_failure(const FailureOccurrence& failure) {
   const int id = next_id_++;
   Active& active = active_[id];
   active.failure = failure;
-  std::set<GpuRef> gpus;
-  for (const GpuRef& gpu : effect.gpus_down) {
-    gpus.insert(gpu);
+  active.gpus = gpus_of(effect);
+  // The GPUs whose hosts go off (failed GPUs and nodes); cut-off nodes lose their NIC links instead.
+  for (const GpuRef& gpu : effect.gpus_down)
     active.gpus_down_flat.push_back(health_.first_gpu_[static_cast<std::size_t>(gpu.first)] + gpu.second);
-  }
   for (const int node : effect.nodes_down)
-    for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g) {
-      gpus.insert({node, g});
+    for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g)
       active.gpus_down_flat.push_back(health_.first_gpu_[static_cast<std::size_t>(node)] + g);
-    }
-  for (const int node : effect.nodes_cut_off) {
-    active.nodes_cut_off.push_back(node);
-    for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g) gpus.insert({node, g});
-  }
-  active.gpus.assign(gpus.begin(), gpus.end());
+  active.nodes_cut_off = effect.nodes_cut_off;
   const double period = spec_.failures.check_period;
   active.detected_at = std::ceil(now / period - 1e-9) * period + spec_.failures.detection_delay;
   if (failure.notice > 0) {
@@ -166,14 +160,23 @@ void FailureInjector::set_standby(int node, bool is_standby, double now) {
     else
       cluster_.return_to_service(node, g);
   }
+  mark_standby(node, is_standby, now);
+}
+
+// The standby set and what it costs per hour (the GPUs are moved by the caller).
+void FailureInjector::mark_standby(int node, bool is_standby, double now) {
   if (is_standby)
     standby_.insert(node);
   else
     standby_.erase(node);
+  advance_standby_price(now);
+  standby_price_rate_ += (is_standby ? 1.0 : -1.0) * platform_.nodes[static_cast<std::size_t>(node)].shape->price_per_hour;
+  standby_nodes_.set(now, static_cast<double>(standby_.size()));
+}
+
+void FailureInjector::advance_standby_price(double now) {
   standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
   standby_price_since_ = now;
-  standby_price_rate_ += (is_standby ? 1.0 : -1.0) * sim_node.shape->price_per_hour;
-  standby_nodes_.set(now, static_cast<double>(standby_.size()));
 }
 
 bool FailureInjector::is_node_usable(int node) const {
@@ -198,11 +201,7 @@ void FailureInjector::cover_with_spares(const Active& active, double now) {
       continue;
     }
     // Out of the standby set at once (it is committed), into the pool after the activation delay.
-    standby_.erase(spare);
-    standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
-    standby_price_since_ = now;
-    standby_price_rate_ -= platform_.nodes[static_cast<std::size_t>(spare)].shape->price_per_hour;
-    standby_nodes_.set(now, static_cast<double>(standby_.size()));
+    mark_standby(spare, false, now);
     covered_[node] = spare;
     ++spare_activations_;
     const double ready_at = now + spec_.failures.spares.activation;
@@ -271,20 +270,11 @@ void FailureInjector::stop(double now) {
   gpus_unusable_.advance(now);
   under_repair_.advance(now);
   standby_nodes_.advance(now);
-  standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
-  standby_price_since_ = now;
+  advance_standby_price(now);
 }
 
 void FailureInjector::sample(double now, std::vector<TimeSeries>& series) {
-  auto put = [&](const char* name, double value) {
-    for (TimeSeries& s : series)
-      if (s.series == name && s.entity.empty()) {
-        s.t.push_back(now);
-        s.value.push_back(value);
-        return;
-      }
-    series.push_back(TimeSeries{name, "", {now}, {value}});
-  };
+  auto put = [&](const char* name, double value) { append_cluster_point(series, name, now, value); };
   gpus_unusable_.advance(now);
   const double interval = now - last_sample_;
   put("failures.gpus_unusable", interval > 0 ? (gpus_unusable_.area() - unusable_at_sample_) / interval : 0.0);

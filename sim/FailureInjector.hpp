@@ -119,6 +119,8 @@ private:
     bool is_cordoned = false;          // its GPUs left the pool at its notice
   };
   void set_standby(int node, bool is_standby, double now);
+  void mark_standby(int node, bool is_standby, double now);
+  void advance_standby_price(double now);
   void cover_with_spares(const Active& active, double now);
   void retire_repaired_to_standby(const Active& active, double now);
   bool is_node_usable(int node) const;

@@ -1,5 +1,6 @@
 #include "JobScheduler.hpp"
 
+#include "ClusterSeries.hpp"
 #include "CompletionDispatch.hpp"
 #include "MetricName.hpp"
 #include "RegisterAllPolicies.hpp"
@@ -868,15 +869,7 @@ double JobScheduler::fragmented_gpus() const {
 }
 
 void JobScheduler::sample(double now, std::vector<TimeSeries>& series) {
-  auto put = [&](const char* name, double value) {
-    for (TimeSeries& s : series)
-      if (s.series == name && s.entity.empty()) {
-        s.t.push_back(now);
-        s.value.push_back(value);
-        return;
-      }
-    series.push_back(TimeSeries{name, "", {now}, {value}});
-  };
+  auto put = [&](const char* name, double value) { append_cluster_point(series, name, now, value); };
   const double interval = now - last_sample_;
   allocated_gpus_.advance(now);
   busy_gpus_.advance(now);

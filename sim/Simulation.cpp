@@ -1,6 +1,7 @@
 #include "Simulation.hpp"
 
 #include "ArrivalFactory.hpp"
+#include "ClusterSeries.hpp"
 #include "CompletionDispatch.hpp"
 #include "EngineSetup.hpp"
 #include "FailureInjector.hpp"
@@ -268,13 +269,7 @@ private:
   }
 
   void put_cluster_series(const char* name, double t, double value) {
-    for (TimeSeries& series : result_.timeseries)
-      if (series.series == name && series.entity.empty()) {
-        series.t.push_back(t);
-        series.value.push_back(value);
-        return;
-      }
-    result_.timeseries.push_back(TimeSeries{name, "", {t}, {value}});
+    append_cluster_point(result_.timeseries, name, t, value);
   }
 
   double hourly_cost() const {
