@@ -47,6 +47,8 @@ PolicyRegistries build_registries() {
   register_autoscalers(registries.autoscalers);
   register_queue_policies(registries.job_queues);
   register_placement_policies(registries.job_placements);
+  register_redundancy_schemes(registries.redundancy);
+  register_data_placement_policies(registries.data_placements);
   return registries;
 }
 
@@ -61,7 +63,8 @@ std::vector<PolicyInfo> all_policy_infos() {
   std::vector<PolicyInfo> infos = policy_registries().load_balancers.infos();
   const std::vector<PolicyInfo> autoscalers = policy_registries().autoscalers.infos();
   infos.insert(infos.end(), autoscalers.begin(), autoscalers.end());
-  for (const auto& more : {policy_registries().job_queues.infos(), policy_registries().job_placements.infos()})
+  for (const auto& more : {policy_registries().job_queues.infos(), policy_registries().job_placements.infos(),
+                           policy_registries().redundancy.infos(), policy_registries().data_placements.infos()})
     infos.insert(infos.end(), more.begin(), more.end());
   return infos;
 }

@@ -3,6 +3,8 @@
 
 #include "autoscaling/ReplicaAutoscaler.hpp"
 #include "load_balancing/LoadBalancer.hpp"
+#include "replication/DataPlacementPolicy.hpp"
+#include "replication/RedundancyScheme.hpp"
 #include "scheduling/PlacementPolicy.hpp"
 #include "scheduling/QueuePolicy.hpp"
 
@@ -13,6 +15,8 @@ struct PolicyRegistries {
   ReplicaAutoscalerRegistry autoscalers{"autoscaler"};
   QueuePolicyRegistry job_queues{"job_queue"};
   PlacementPolicyRegistry job_placements{"job_placement"};
+  RedundancyRegistry redundancy{"redundancy"};
+  DataPlacementRegistry data_placements{"data_placement"};
 };
 
 // The registries with every built-in policy registered (built on first use).
