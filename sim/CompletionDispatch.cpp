@@ -7,13 +7,13 @@ namespace sg4 = simgrid::s4u;
 namespace leptonsim {
 namespace {
 
-std::vector<sg4::ExecPtr>& retired_execs() {
-  static std::vector<sg4::ExecPtr> retired;
+std::vector<sg4::ActivityPtr>& retired_execs() {
+  static std::vector<sg4::ActivityPtr> retired;
   return retired;
 }
 
-std::vector<sg4::ExecPtr>& cancelled_execs() {
-  static std::vector<sg4::ExecPtr> cancelled;
+std::vector<sg4::ActivityPtr>& cancelled_execs() {
+  static std::vector<sg4::ActivityPtr> cancelled;
   return cancelled;
 }
 
@@ -37,9 +37,14 @@ void CompletionDispatch::start(const sg4::ExecPtr& exec, CompletionHandler* hand
   exec->start();
 }
 
-void CompletionDispatch::retire(sg4::ExecPtr exec) { retired_execs().push_back(std::move(exec)); }
+void CompletionDispatch::retire(sg4::ActivityPtr activity) { retired_execs().push_back(std::move(activity)); }
 
-void CompletionDispatch::keep_until_end(sg4::ExecPtr exec) { cancelled_execs().push_back(std::move(exec)); }
+void CompletionDispatch::keep_until_end(sg4::ActivityPtr activity) { cancelled_execs().push_back(std::move(activity)); }
+
+void CompletionDispatch::start(const sg4::ActivityPtr& activity, CompletionHandler* handler) {
+  activity->set_data(handler);
+  activity->start();
+}
 
 void CompletionDispatch::release_all() {
   retired_execs().clear();

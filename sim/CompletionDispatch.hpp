@@ -26,10 +26,12 @@ public:
   static void start(const simgrid::s4u::ExecPtr& exec, CompletionHandler* handler);
   // Keeps finished activities alive until SimGrid is done with them: an
   // activity must not be destroyed inside its own completion callback.
-  static void retire(simgrid::s4u::ExecPtr exec);
+  static void retire(simgrid::s4u::ActivityPtr activity);
   // Keeps a cancelled activity alive until the end of the run: SimGrid may
   // process its end after later completions.
-  static void keep_until_end(simgrid::s4u::ExecPtr exec);
+  static void keep_until_end(simgrid::s4u::ActivityPtr activity);
+  // Starts any activity (a Comm, an Io) in maestro context with `handler` to call on completion.
+  static void start(const simgrid::s4u::ActivityPtr& activity, CompletionHandler* handler);
   // Drops every retired activity; call after Engine::run() returns.
   static void release_all();
 };

@@ -119,6 +119,8 @@ void FailureInjector::on_failure(const FailureOccurrence& failure) {
     for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g)
       active.gpus_down_flat.push_back(health_.first_gpu_[static_cast<std::size_t>(node)] + g);
   active.nodes_cut_off = effect.nodes_cut_off;
+  active.storage_nodes_down = effect.storage_nodes_down;
+  active.disks_failed = effect.disks_failed;
   const double period = spec_.failures.check_period;
   active.detected_at = std::ceil(now / period - 1e-9) * period + spec_.failures.detection_delay;
   if (failure.notice > 0) {
@@ -144,11 +146,15 @@ void FailureInjector::on_failure(const FailureOccurrence& failure) {
 
   std::set<int> nodes;
   for (const GpuRef& gpu : active.gpus) nodes.insert(gpu.first);
-  put_event(now, "failure", id,
-            {{"gpus", active.gpus.size()},
-             {"nodes", nodes.size()},
-             {"detected_at", active.detected_at},
-             {"repaired_at", active.repaired_at}});
+  nlohmann::json detail{{"gpus", active.gpus.size()},
+                        {"nodes", nodes.size()},
+                        {"detected_at", active.detected_at},
+                        {"repaired_at", active.repaired_at}};
+  if (!active.storage_nodes_down.empty()) detail["storage_nodes"] = active.storage_nodes_down.size();
+  if (!active.disks_failed.empty()) detail["disks"] = active.disks_failed.size();
+  put_event(now, "failure", id, std::move(detail));
+  if (storage_listener_.on_failed && (!active.storage_nodes_down.empty() || !active.disks_failed.empty()))
+    storage_listener_.on_failed(id, active.storage_nodes_down, active.disks_failed, now, failure.cause, failure.component);
   schedule_at(active.detected_at, [this, id] { on_detection(id); });
 }
 
@@ -259,6 +265,8 @@ void FailureInjector::on_repair(int id) {
   under_repair_.add(now, -1);
   by_cause_[active.failure.cause].down_seconds += now - active.failure.time;
   put_event(now, "repair", id, {{"down_seconds", now - active.failure.time}});
+  if (storage_listener_.on_repaired && (!active.storage_nodes_down.empty() || !active.disks_failed.empty()))
+    storage_listener_.on_repaired(id, active.storage_nodes_down, active.disks_failed, now);
   for (const GpuRef& gpu : active.gpus) cluster_.return_to_service(gpu.first, gpu.second);
   if (spec_.failures.spares.nodes > 0) retire_repaired_to_standby(active, now);
   active_.erase(id);

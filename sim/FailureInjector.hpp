@@ -84,7 +84,17 @@ public:
   FailureInjector(const FailureInjector&) = delete;
   FailureInjector& operator=(const FailureInjector&) = delete;
 
+  // Storage nodes (down or cut off) and disks a failure takes, and their repair (see StorageSystem).
+  struct StorageListener {
+    std::function<void(int failure, const std::vector<int>& storage_nodes, const std::vector<int>& disks, double now,
+                       const std::string& cause, const std::string& component)>
+        on_failed;
+    std::function<void(int failure, const std::vector<int>& storage_nodes, const std::vector<int>& disks, double now)>
+        on_repaired;
+  };
+
   void add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
+  void set_storage_listener(StorageListener listener) { storage_listener_ = std::move(listener); }
   const HardwareHealth& health() const { return health_; }
   // Schedules the first failure. Call before Engine::run().
   void start();
@@ -114,6 +124,8 @@ private:
     std::vector<GpuRef> gpus;          // every GPU it stops
     std::vector<int> gpus_down_flat;   // flat indices of the GPUs it turns off
     std::vector<int> nodes_cut_off;
+    std::vector<int> storage_nodes_down;
+    std::vector<int> disks_failed;
     double detected_at = 0.0;
     double repaired_at = 0.0;
     bool is_cordoned = false;          // its GPUs left the pool at its notice
@@ -136,6 +148,7 @@ private:
   std::vector<simgrid::s4u::Link*> nic_links_;  // per node: its NIC link up, then down
   std::vector<simgrid::s4u::Host*> gpu_hosts_;  // flat
   std::vector<Listener> listeners_;
+  StorageListener storage_listener_;
   std::optional<FailureOccurrence> pending_;
   std::optional<std::vector<GpuRef>> cordoned_;  // GPUs cordoned by the pending failure's notice
   std::map<int, Active> active_;                // by failure id, until repaired

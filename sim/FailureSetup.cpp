@@ -24,6 +24,9 @@ FailureModels build_failure_models(const ScenarioSpec& spec, const FailureDomain
     const FailureClassSpec& failure_class = spec.failures.classes[c];
     const FailureComponent kind = parse_failure_component(failure_class.component);
     std::vector<std::string> components = domains.components(kind, failure_class.site);
+    if (components.empty() && (kind == FailureComponent::storage_node || kind == FailureComponent::disk))
+      throw std::invalid_argument(fmt::format("failure class `{}`: the platform has no {}s: give a site `storage: {{racks: ...}}`",
+                                              failure_class.name, failure_class.component));
     if (!failure_class.components.empty()) {
       // Only the listed ones, each of the class's kind (and site).
       for (const std::string& name : failure_class.components)
@@ -48,7 +51,7 @@ FailureModels build_failure_models(const ScenarioSpec& spec, const FailureDomain
     } catch (const std::out_of_range&) {
       throw TraceError(fmt::format("{}:{}: component '{}': the platform has no such component (expected a GPU "
                                    "`site/r0/n0/gpu0`, node `site/r0/n0`, `site/r0/n0/nic`, `site/r0/n0/link`, switch "
-                                   "`site/leaf0`, rack `site/r0` or site `site`)",
+                                   "`site/leaf0`, rack `site/r0`, site `site`, storage node `site/sr0/s0` or disk `site/sr0/s0/disk0`)",
                                    path.string(), row.line, row.component));
     } catch (const std::invalid_argument& error) {
       throw TraceError(fmt::format("{}:{}: component '{}': {}", path.string(), row.line, row.component, error.what()));

@@ -32,7 +32,10 @@ struct SiteBuild {
   const GpuType* gpu = nullptr;
   FabricShape fabric;
   std::vector<NodeLinks> node_links;  // per compute leaf
+  std::vector<const sg4::Link*> storage_nics;  // per storage node
+  std::vector<const sg4::Link*> disk_links;    // per disk of every storage node
   const sg4::Link* storage_link = nullptr;
+  const DiskType* disk = nullptr;
   SimPlatform* platform = nullptr;
   NetPoint* border = nullptr;
 };
@@ -57,13 +60,56 @@ void create_node_links(SiteBuild& build, sg4::NetZone* root) {
       links.nic = duplex_link(root, node + "/nic", build.shape->nic_bandwidth);
       build.node_links.push_back(std::move(links));
     }
+  for (int rack = 0; rack < site.storage.racks; ++rack)
+    for (int index = 0; index < site.storage.nodes_per_rack; ++index) {
+      const std::string node = fmt::format("{}/sr{}/s{}", site.name, rack, index);
+      build.storage_nics.push_back(duplex_link(root, node + "/nic", site.storage.nic_bandwidth));
+      for (int k = 0; k < site.storage.disks_per_node; ++k) {
+        const std::string name = fmt::format("{}/disk{}/link", node, k);
+        auto* link = root->create_split_duplex_link(name, build.disk->read_bandwidth)->set_latency(0);
+        sg4::Link::by_name(name + "_DOWN")->set_bandwidth(build.disk->write_bandwidth);
+        build.disk_links.push_back(link->seal());
+      }
+    }
   build.storage_link = duplex_link(root, site.name + "/storage/link", build.fabric.bundle_bandwidth);
+}
+
+std::pair<NetPoint*, NetPoint*> create_storage_node_zone(SiteBuild& build, sg4::NetZone* fabric_zone, unsigned long port) {
+  const SiteSpec& site = *build.site;
+  const auto npr = static_cast<unsigned long>(site.nodes_per_rack);
+  const int rack = static_cast<int>(port / npr);
+  const int index = static_cast<int>(port % npr);
+  if (index >= site.storage.nodes_per_rack)  // a free port of the storage rack
+    return {fabric_zone->create_router(fmt::format("{}/sr{}/port{}", site.name, rack, index)), nullptr};
+  SimStorageNode node;
+  node.name = fmt::format("{}/sr{}/s{}", site.name, rack, index);
+  node.site = site.name;
+  node.rack = rack;
+  node.index_in_rack = index;
+  sg4::NetZone* zone = sg4::create_star_zone(node.name);
+  zone->set_parent(fabric_zone);
+  const auto node_index = static_cast<std::size_t>(rack * site.storage.nodes_per_rack + index);
+  for (int k = 0; k < site.storage.disks_per_node; ++k) {
+    sg4::Host* disk = zone->create_host(fmt::format("{}/disk{}", node.name, k), 1e9)->seal();
+    const sg4::Link* link = build.disk_links[node_index * static_cast<std::size_t>(site.storage.disks_per_node) + static_cast<std::size_t>(k)];
+    zone->add_route(disk->get_netpoint(), nullptr, nullptr, nullptr, {{link, Direction::UP}}, true);
+    node.disks.push_back(disk);
+  }
+  NetPoint* gateway = zone->create_router(node.name + "/gw");
+  zone->add_route(gateway, nullptr, nullptr, nullptr, {{build.storage_nics[node_index], Direction::UP}}, true);
+  zone->seal();
+  build.platform->storage_nodes.push_back(std::move(node));
+  return {zone->get_netpoint(), gateway};
 }
 
 std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone* fabric_zone, unsigned long leaf) {
   const SiteSpec& site = *build.site;
   const unsigned long compute_leaves = build.node_links.size();
-  if (leaf == compute_leaves) {
+  const unsigned long storage_leaves =
+      static_cast<unsigned long>(site.storage.racks) * static_cast<unsigned long>(site.nodes_per_rack);
+  if (leaf >= compute_leaves && leaf < compute_leaves + storage_leaves)
+    return create_storage_node_zone(build, fabric_zone, leaf - compute_leaves);
+  if (leaf == compute_leaves + storage_leaves) {
     // The infrastructure leaf: the border router (the site's WAN gateway) and the storage host.
     sg4::NetZone* zone = sg4::create_star_zone(site.name + "/infra");
     zone->set_parent(fabric_zone);
@@ -115,7 +161,7 @@ sg4::NetZone* build_site(SiteBuild& build, const sg4::NetZone* root) {
   const auto uplinks = static_cast<unsigned>(shape.uplinks_per_leaf);
   std::unique_ptr<sg4::FatTreeParams> params;
   if (site.fabric.topology == FabricSpec::Topology::leaf_spine) {
-    params = std::make_unique<sg4::FatTreeParams>(2, std::vector<unsigned>{npr, static_cast<unsigned>(site.racks) + 1},
+    params = std::make_unique<sg4::FatTreeParams>(2, std::vector<unsigned>{npr, static_cast<unsigned>(site.fabric_racks()) + 1},
                                                   std::vector<unsigned>{1, uplinks}, std::vector<unsigned>{1, 1});
   } else {
     const auto racks_per_pod = static_cast<unsigned>(shape.racks_per_pod);
@@ -144,6 +190,10 @@ SimPlatform build_platform(const ScenarioSpec& spec) {
     build.gpu = spec.catalog.find_gpu(build.shape->gpu_type);
     if (build.gpu == nullptr) throw std::runtime_error("unknown GPU type " + build.shape->gpu_type);
     build.fabric = derive_fabric_shape(*build.site, *build.shape);
+    if (build.site->storage.racks > 0) {
+      build.disk = spec.catalog.find_disk(build.site->storage.disk);
+      if (build.disk == nullptr) throw std::runtime_error("unknown disk type " + build.site->storage.disk);
+    }
     build.platform = &platform;
     create_node_links(build, platform.root);
   }
@@ -171,6 +221,13 @@ SimPlatform build_platform(const ScenarioSpec& spec) {
     if (x.rack != y.rack) return x.rack < y.rack;
     return x.index_in_rack < y.index_in_rack;
   });
+  std::stable_sort(platform.storage_nodes.begin(), platform.storage_nodes.end(),
+                   [&](const SimStorageNode& x, const SimStorageNode& y) {
+                     const auto sx = site_index(x.site), sy = site_index(y.site);
+                     if (sx != sy) return sx < sy;
+                     if (x.rack != y.rack) return x.rack < y.rack;
+                     return x.index_in_rack < y.index_in_rack;
+                   });
   return platform;
 }
 

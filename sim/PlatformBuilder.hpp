@@ -6,6 +6,9 @@
 // the CPU reach the node's internal switch over PCIe links and the fabric
 // through the node's NIC link; GPU-to-GPU traffic inside a node takes NVLink
 // links instead (bypass routes). The fabric follows FabricShape (port bundles).
+// Storage racks follow the GPU racks: each leaf port holds a storage node (a
+// star zone with a host per disk, see SimStorageNode, behind its NIC link) until
+// the rack's storage nodes are placed; the other ports stay unused.
 // One extra rack (leaf_spine) or pod (fat_tree) carries the site's
 // infrastructure leaf: a star zone with the border router, which WAN links join
 // to other sites through a Floyd root zone, and the storage host that model
@@ -38,8 +41,22 @@ struct SimNode {
   std::vector<simgrid::s4u::Host*> gpus;
 };
 
+struct SimStorageNode {
+  std::string name;        // "site/sr{i}/s{j}"
+  std::string site;
+  int rack = 0;            // storage rack index within the site
+  int index_in_rack = 0;
+  // One host per disk behind a split-duplex disk link (up = read bandwidth,
+  // down = write bandwidth) and the node's NIC link: a transfer between two
+  // disks is one Comm limited by the slower of the disks, NICs and fabric.
+  // (SimGrid disks would need three activities per transfer, and Io
+  // activities started outside actors slow every later Comm in 3.32.)
+  std::vector<simgrid::s4u::Host*> disks;
+};
+
 struct SimPlatform {
   std::vector<SimNode> nodes;  // site, rack, node order
+  std::vector<SimStorageNode> storage_nodes;  // site, storage rack, node order
   std::map<std::string, simgrid::s4u::Host*> storage;  // per site: the host model weights are loaded from
   simgrid::s4u::NetZone* root = nullptr;
   int total_gpus() const;

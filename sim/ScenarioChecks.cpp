@@ -14,6 +14,49 @@
 
 namespace leptonsim {
 
+namespace {
+
+// The data must fit: pieces per chunk within the nodes (or racks) the placement
+// may use, and the bytes within the disks.
+template <class Issue>
+void check_data(const ScenarioSpec& spec, Issue& issue) {
+  const DataSpec& data = spec.data;
+  std::unique_ptr<RedundancyScheme> scheme;
+  try {
+    scheme = policy_registries().redundancy.make(data.redundancy_policy, data.redundancy_params);
+  } catch (const std::exception& error) {
+    issue("data.redundancy.policy", error.what());
+  }
+  try {
+    policy_registries().data_placements.check(data.placement_policy, data.placement_params);
+  } catch (const PolicyError& error) {
+    issue("data.placement.policy", error.what());
+  }
+  const SiteSpec* site = nullptr;
+  for (const SiteSpec& candidate : spec.platform.sites)
+    if (candidate.name == data.site) site = &candidate;
+  if (scheme == nullptr || site == nullptr || site->storage.racks == 0) return;
+  const StorageSpec& storage = site->storage;
+  const bool by_rack = data.placement_policy == "rack_aware";
+  const int domains = by_rack ? storage.racks : storage.nodes();
+  if (scheme->pieces() > domains)
+    issue("data.redundancy.policy",
+          fmt::format("{} stores {} pieces per chunk on distinct {}, but site `{}` has {} storage {}", scheme->name(),
+                      scheme->pieces(), by_rack ? "racks (rack_aware)" : "nodes", site->name, domains,
+                      by_rack ? "racks" : "nodes"));
+  const DiskType* disk = spec.catalog.find_disk(storage.disk);
+  if (disk == nullptr) return;
+  double stored = 0.0;
+  for (const DataObjectSpec& object : data.objects) stored += object.size * object.count * scheme->storage_overhead();
+  const double capacity = disk->capacity_bytes * storage.disks_per_node * storage.nodes();
+  if (stored > capacity)
+    issue("data.objects", fmt::format("the data takes {:.4g} bytes with {} but the {} disks of site `{}` hold {:.4g}",
+                                      stored, scheme->name(), storage.disks_per_node * storage.nodes(), site->name,
+                                      capacity));
+}
+
+}  // namespace
+
 std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
   std::vector<ScenarioIssue> issues;
   auto issue = [&](const std::string& key_path, const std::string& message) {
@@ -75,6 +118,7 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
       issue("jobs.trace", error.what());
     }
   }
+  if (spec.data.is_enabled) check_data(spec, issue);
   if (!issues.empty() || spec.platform.sites.empty()) return issues;
 
   // Every GPU, CPU and NIC must reach every other one over the network.

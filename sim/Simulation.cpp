@@ -12,6 +12,7 @@
 #include "RegisterAllPolicies.hpp"
 #include "ServingCluster.hpp"
 #include "SqliteReport.hpp"
+#include "StorageSystem.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -147,6 +148,17 @@ private:
       });
       jobs_->start();
     }
+    if (spec_.data.is_enabled) storage_ = std::make_unique<StorageSystem>(spec_, platform_, result_.events);
+    if (failures_ && storage_) {
+      failures_->set_storage_listener(FailureInjector::StorageListener{
+          [this](int failure, const std::vector<int>& nodes, const std::vector<int>& disks, double now,
+                 const std::string& cause, const std::string& component) {
+            storage_->on_failed(failure, nodes, disks, now, cause, component);
+          },
+          [this](int failure, const std::vector<int>& nodes, const std::vector<int>& disks, double now) {
+            storage_->on_repaired(failure, nodes, disks, now);
+          }});
+    }
     if (failures_) {
       if (jobs_) {
         jobs_->set_hardware_health(&failures_->health());
@@ -224,6 +236,7 @@ private:
         for (auto& service : services_) service->stop(t);
         if (jobs_) jobs_->stop(t);
         if (failures_) failures_->stop(t);
+        if (storage_) storage_->stop(t);
       }
     }
   }
@@ -232,6 +245,7 @@ private:
     for (auto& service : services_) service->sample(now, result_.timeseries);
     if (jobs_) jobs_->sample(now, result_.timeseries);
     if (failures_) failures_->sample(now, result_.timeseries);
+    if (storage_) storage_->sample(now, result_.timeseries);
     double busy = jobs_ ? jobs_->gpu_busy_seconds(now) : 0.0;
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
@@ -275,6 +289,7 @@ private:
   double hourly_cost() const {
     double per_hour = 0.0;
     for (const SimNode& node : platform_.nodes) per_hour += node.shape->price_per_hour;
+    if (storage_) per_hour += storage_->node_cost_per_hour();
     return per_hour;
   }
 
@@ -297,6 +312,7 @@ private:
       busy += service->gpu_busy_seconds_in_window();
     }
     if (failures_) failures_->report(result_);
+    if (storage_) storage_->report(result_);
     if (jobs_) {
       jobs_->report(result_);
       busy += jobs_->gpu_busy_seconds(spec_.duration) - jobs_busy_at_warmup_;
@@ -317,10 +333,14 @@ private:
     const double hours = spec_.duration / 3600.0;
     put("cost.node_hours", platform_.nodes.size() * hours, "h");
     // Standby spares are paid at their standby price (cost.spares), not in compute.
-    const double compute = hourly_cost() * hours - (failures_ ? failures_->standby_full_cost() : 0.0);
+    const double storage_nodes = storage_ ? storage_->node_cost_per_hour() * hours : 0.0;
+    const double compute = hourly_cost() * hours - storage_nodes - (failures_ ? failures_->standby_full_cost() : 0.0);
     const double spares = failures_ ? failures_->standby_cost() : 0.0;
+    double storage = 0.0;
+    for (const SummaryMetric& metric : result_.summary)
+      if (metric.metric == "cost.storage") storage = metric.value;
     put("cost.compute", compute, "USD");
-    put("cost.total", compute + spares, "USD");
+    put("cost.total", compute + spares + storage, "USD");
     put("cost.per_hour", hourly_cost(), "USD/h");
 
     nlohmann::json start{{"nodes", platform_.nodes.size()}, {"gpus", gpus}, {"services", services_.size()}};
@@ -340,6 +360,7 @@ private:
   std::unique_ptr<ServingCluster> cluster_;
   std::unique_ptr<JobScheduler> jobs_;
   std::unique_ptr<FailureInjector> failures_;
+  std::unique_ptr<StorageSystem> storage_;
   double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start

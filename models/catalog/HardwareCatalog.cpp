@@ -284,6 +284,43 @@ HardwareCatalog HardwareCatalog::parse(const std::string& gpus_yaml, const std::
   return catalog;
 }
 
+void HardwareCatalog::parse_disks(const std::string& disks_yaml, const std::string& disks_name) {
+  CatalogFileReader reader(disks_name);
+  const YAML::Node list = reader.load_list(disks_yaml, "disks");
+  std::set<std::string> declared;
+  if (list.IsSequence()) {
+    static const std::vector<std::string> kDiskKeys = {"name", "capacity", "read", "write"};
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const YAML::Node entry = list[i];
+      const std::string path = fmt::format("disks[{}]", i);
+      if (!reader.check_keys(entry, path, kDiskKeys)) continue;
+      DiskType disk;
+      disk.name = reader.read_name(entry, path, "name");
+      disk.capacity_bytes = reader.read_quantity(entry, path, "capacity", Dimension::bytes, false);
+      disk.read_bandwidth = reader.read_quantity(entry, path, "read", Dimension::bandwidth, false);
+      disk.write_bandwidth = reader.read_quantity(entry, path, "write", Dimension::bandwidth, false);
+      if (disk.name.empty()) continue;
+      if (!declared.insert(disk.name).second) {
+        reader.error(entry["name"].Mark(), fmt::format("{}.name: duplicate disk type '{}'", path, disk.name));
+        continue;
+      }
+      put_disk(std::move(disk));
+    }
+  }
+  if (!reader.errors().empty()) throw std::runtime_error(fmt::format("{}", fmt::join(reader.errors(), "\n")));
+}
+
+const DiskType* HardwareCatalog::find_disk(const std::string& name) const {
+  const auto found = disks_.find(name);
+  return found == disks_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> HardwareCatalog::disk_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, disk] : disks_) names.push_back(name);
+  return names;
+}
+
 const GpuType* HardwareCatalog::find_gpu(const std::string& name) const {
   const auto found = gpus_.find(name);
   return found == gpus_.end() ? nullptr : &found->second;

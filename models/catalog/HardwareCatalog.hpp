@@ -1,4 +1,4 @@
-// HardwareCatalog: GPU types and node shapes, referenced by name from scenarios.
+// HardwareCatalog: GPU types, node shapes and disk types, referenced by name from scenarios.
 //
 // The built-in catalogue comes from data/gpus.yaml and data/node_shapes.yaml
 // (compiled into the binary); a scenario's `catalog:` section adds entries or
@@ -33,6 +33,13 @@ struct NodeShape {
   double price_per_hour = 0.0;      // USD per node-hour (on-demand)
 };
 
+struct DiskType {
+  std::string name;                 // e.g. "nvme-7.68tb"
+  double capacity_bytes = 0.0;      // bytes
+  double read_bandwidth = 0.0;      // bytes/s, sequential
+  double write_bandwidth = 0.0;     // bytes/s, sequential
+};
+
 class HardwareCatalog {
 public:
   // The catalogue shipped in data/ (parsed once from the embedded YAML).
@@ -41,17 +48,24 @@ public:
   static HardwareCatalog parse(const std::string& gpus_yaml, const std::string& gpus_name,
                                const std::string& node_shapes_yaml, const std::string& node_shapes_name);
 
+  // Adds the disk types of a data/disks.yaml text; throws std::runtime_error naming the file and line on error.
+  void parse_disks(const std::string& disks_yaml, const std::string& disks_name);
+
   const GpuType* find_gpu(const std::string& name) const;
+  const DiskType* find_disk(const std::string& name) const;
+  std::vector<std::string> disk_names() const;
   const NodeShape* find_node_shape(const std::string& name) const;
   std::vector<std::string> gpu_names() const;
   std::vector<std::string> node_shape_names() const;
 
   void put_gpu(GpuType gpu) { gpus_[gpu.name] = std::move(gpu); }
   void put_node_shape(NodeShape shape) { node_shapes_[shape.name] = std::move(shape); }
+  void put_disk(DiskType disk) { disks_[disk.name] = std::move(disk); }
 
 private:
   std::map<std::string, GpuType> gpus_;
   std::map<std::string, NodeShape> node_shapes_;
+  std::map<std::string, DiskType> disks_;
 };
 
 }  // namespace leptonsim

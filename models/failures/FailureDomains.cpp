@@ -18,6 +18,8 @@ constexpr std::pair<FailureComponent, const char*> kComponentNames[] = {
     {FailureComponent::core_switch, "core_switch"},
     {FailureComponent::pdu, "pdu"},
     {FailureComponent::site, "site"},
+    {FailureComponent::storage_node, "storage_node"},
+    {FailureComponent::disk, "disk"},
 };
 
 constexpr std::string_view kLinkSuffix = "/link";
@@ -47,6 +49,10 @@ FailureDomains::FailureDomains(const Topology& topology, const std::vector<std::
       throw std::invalid_argument(fmt::format("`{}` is not a node of the topology", node_names[i]));
     node_index_.emplace(node_names[i], static_cast<int>(i));
   }
+  for (const auto v : topology.vertices_of_kind(VertexKind::storage_node))
+    storage_node_index_.emplace(topology.name(v), static_cast<int>(storage_node_index_.size()));
+  for (const auto v : topology.vertices_of_kind(VertexKind::disk))
+    disk_index_.emplace(topology.name(v), static_cast<int>(disk_index_.size()));
 }
 
 int FailureDomains::node_index(const std::string& node_name) const {
@@ -68,6 +74,8 @@ std::vector<std::string> FailureDomains::components(FailureComponent kind, const
     case FailureComponent::core_switch: vertex_kind = VertexKind::core_switch; break;
     case FailureComponent::pdu: vertex_kind = VertexKind::rack; break;
     case FailureComponent::site: vertex_kind = VertexKind::site; break;
+    case FailureComponent::storage_node: vertex_kind = VertexKind::storage_node; break;
+    case FailureComponent::disk: vertex_kind = VertexKind::disk; break;
   }
   int site_index = -1;
   if (!site.empty()) {
@@ -99,10 +107,12 @@ FailureComponent FailureDomains::kind_of(const std::string& component) const {
     case VertexKind::core_switch: return FailureComponent::core_switch;
     case VertexKind::rack: return FailureComponent::pdu;
     case VertexKind::site: return FailureComponent::site;
+    case VertexKind::storage_node: return FailureComponent::storage_node;
+    case VertexKind::disk: return FailureComponent::disk;
     default: break;
   }
   throw std::invalid_argument(fmt::format("`{}` is a {}, which cannot fail on its own (failing components: GPUs, "
-                                          "nodes, NICs, node links, switches, racks (PDUs) and sites)",
+                                          "nodes, NICs, node links, switches, racks (PDUs), sites, storage nodes and disks)",
                                           component, to_string(topology_.kind(v))));
 }
 
@@ -110,6 +120,13 @@ std::vector<int> FailureDomains::nodes_in(const std::vector<std::string>& names)
   std::vector<int> nodes;
   for (const std::string& name : names)
     if (const auto it = node_index_.find(name); it != node_index_.end()) nodes.push_back(it->second);
+  return nodes;
+}
+
+std::vector<int> FailureDomains::storage_nodes_in(const std::vector<std::string>& names) const {
+  std::vector<int> nodes;
+  for (const std::string& name : names)
+    if (const auto it = storage_node_index_.find(name); it != storage_node_index_.end()) nodes.push_back(it->second);
   return nodes;
 }
 
@@ -135,9 +152,21 @@ FailureEffect FailureDomains::effect(const std::string& component) const {
     case FailureComponent::leaf_switch:
     case FailureComponent::spine_switch:
     case FailureComponent::aggregation_switch:
-    case FailureComponent::core_switch: effect.nodes_cut_off = nodes_in(topology_.components_below(component)); break;
+    case FailureComponent::core_switch: {
+      const auto below = topology_.components_below(component);
+      effect.nodes_cut_off = nodes_in(below);
+      effect.storage_nodes_down = storage_nodes_in(below);
+      break;
+    }
     case FailureComponent::pdu:
-    case FailureComponent::site: effect.nodes_down = nodes_in(topology_.components_below(component)); break;
+    case FailureComponent::site: {
+      const auto below = topology_.components_below(component);
+      effect.nodes_down = nodes_in(below);
+      effect.storage_nodes_down = storage_nodes_in(below);
+      break;
+    }
+    case FailureComponent::storage_node: effect.storage_nodes_down.push_back(storage_node_index_.at(component)); break;
+    case FailureComponent::disk: effect.disks_failed.push_back(disk_index_.at(component)); break;
   }
   return effect;
 }

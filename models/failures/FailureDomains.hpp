@@ -10,6 +10,11 @@
 //                         every node the topology puts below it is cut off
 //                         (a redundant switch cuts off nothing);
 //   rack (its PDU), site  every node below it stops.
+//   storage_node          its disks' data is unavailable until it is back;
+//   disk                  the disk's data is lost.
+// Switches, PDUs and sites take down the storage nodes below them as well.
+// Storage nodes and disks are numbered in topology creation order (site,
+// storage rack, node, disk).
 // Plain C++: the simulator applies the effects to SimGrid hosts and links.
 #pragma once
 
@@ -23,7 +28,9 @@
 namespace leptonsim {
 
 // The component kinds a failure class may name (the scenario's spelling).
-enum class FailureComponent { gpu, node, nic, link, leaf_switch, spine_switch, aggregation_switch, core_switch, pdu, site };
+enum class FailureComponent {
+  gpu, node, nic, link, leaf_switch, spine_switch, aggregation_switch, core_switch, pdu, site, storage_node, disk
+};
 
 // "gpu" -> FailureComponent::gpu, ...; throws std::invalid_argument naming the valid kinds.
 FailureComponent parse_failure_component(const std::string& text);
@@ -33,7 +40,12 @@ struct FailureEffect {
   std::vector<std::pair<int, int>> gpus_down;  // (node index, GPU index in the node)
   std::vector<int> nodes_down;                 // every GPU of these nodes stops
   std::vector<int> nodes_cut_off;              // these nodes lose the network
-  bool is_empty() const { return gpus_down.empty() && nodes_down.empty() && nodes_cut_off.empty(); }
+  std::vector<int> storage_nodes_down;         // down or cut off: their data is unavailable
+  std::vector<int> disks_failed;               // their data is lost
+  bool is_empty() const {
+    return gpus_down.empty() && nodes_down.empty() && nodes_cut_off.empty() && storage_nodes_down.empty() &&
+           disks_failed.empty();
+  }
 };
 
 class FailureDomains {
@@ -55,9 +67,12 @@ public:
 
 private:
   std::vector<int> nodes_in(const std::vector<std::string>& names) const;
+  std::vector<int> storage_nodes_in(const std::vector<std::string>& names) const;
 
   const Topology& topology_;
   std::map<std::string, int> node_index_;
+  std::map<std::string, int> storage_node_index_;
+  std::map<std::string, int> disk_index_;
 };
 
 }  // namespace leptonsim

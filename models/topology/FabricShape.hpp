@@ -33,10 +33,11 @@ inline FabricShape derive_fabric_shape(const SiteSpec& site, const NodeShape& no
   shape.uplinks_per_leaf =
       static_cast<int>(std::max(1.0, std::ceil(site.nodes_per_rack / site.fabric.oversubscription - 1e-9)));
   if (site.fabric.topology == FabricSpec::Topology::fat_tree) {
-    shape.racks_per_pod = site.fabric.racks_per_pod > 0 ? std::min(site.fabric.racks_per_pod, site.racks) : site.racks;
-    shape.pods = (site.racks + shape.racks_per_pod - 1) / shape.racks_per_pod;
+    const int racks = site.fabric_racks();  // GPU and storage racks
+    shape.racks_per_pod = site.fabric.racks_per_pod > 0 ? std::min(site.fabric.racks_per_pod, racks) : racks;
+    shape.pods = (racks + shape.racks_per_pod - 1) / shape.racks_per_pod;
   } else {
-    shape.racks_per_pod = site.racks;
+    shape.racks_per_pod = site.fabric_racks();
   }
   return shape;
 }

@@ -28,6 +28,8 @@ std::string_view to_string(VertexKind kind) {
     case VertexKind::nic: return "nic";
     case VertexKind::gpu: return "gpu";
     case VertexKind::cpu: return "cpu";
+    case VertexKind::storage_node: return "storage_node";
+    case VertexKind::disk: return "disk";
   }
   return "unknown";
 }
@@ -189,6 +191,17 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
   layout.fabric = fabric;
   layout.racks = site.racks;
   layout.nodes_per_rack = site.nodes_per_rack;
+  layout.storage_racks = site.storage.racks;
+  layout.storage_nodes_per_rack = site.storage.nodes_per_rack;
+  layout.disks_per_node = site.storage.disks_per_node;
+  if (site.storage.racks < 0 || (site.storage.racks > 0 && (site.storage.nodes_per_rack < 1 ||
+                                                             site.storage.nodes_per_rack > site.nodes_per_rack ||
+                                                             site.storage.disks_per_node < 1 ||
+                                                             !(site.storage.nic_bandwidth > 0.0)))) {
+    throw std::invalid_argument(fmt::format(
+        "site {}: storage needs racks >= 0, 1 <= nodes_per_rack <= the site's nodes_per_rack, disks_per_node >= 1 "
+        "and a positive nic bandwidth", s));
+  }
   const FabricShape fabric_shape = derive_fabric_shape(site, *shape);
   layout.uplinks_per_leaf = fabric_shape.uplinks_per_leaf;
   const int uplinks = layout.uplinks_per_leaf;
@@ -199,7 +212,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
     layout.aggregation_switches = uplinks * layout.pods;
     layout.core_switches = uplinks * layout.racks_per_pod;
   } else {
-    layout.racks_per_pod = site.racks;
+    layout.racks_per_pod = site.fabric_racks();
     layout.pods = 1;
     layout.spine_switches = uplinks;
   }
@@ -265,6 +278,22 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
         add_link(g, nic, shape->pcie_bandwidth, kNodeInternalLatency);
         if (nvswitch) add_link(g, *nvswitch, gpu->nvlink_bandwidth, kNodeInternalLatency);
       }
+    }
+  }
+  for (int i = 0; i < site.storage.racks; ++i) {
+    const int position = site.racks + i;  // on the fabric, after the GPU racks
+    const std::string rack_name = fmt::format("{}/sr{}", s, i);
+    const Vertex rack = add_vertex(VertexKind::rack, rack_name, site_index, site_vertex);
+    const Vertex leaf = add_vertex(VertexKind::leaf_switch, fmt::format("{}/leaf{}", s, position), site_index, rack);
+    const std::vector<Vertex>& uplink_targets =
+        fat_tree ? pod_aggs[static_cast<std::size_t>(position / layout.racks_per_pod)] : spines;
+    for (const Vertex upper : uplink_targets) add_link(leaf, upper, link_bw, link_lat);
+    for (int j = 0; j < site.storage.nodes_per_rack; ++j) {
+      const std::string node_name = fmt::format("{}/s{}", rack_name, j);
+      const Vertex node = add_vertex(VertexKind::storage_node, node_name, site_index, rack);
+      add_link(node, leaf, std::min(site.storage.nic_bandwidth, link_bw), link_lat);
+      for (int k = 0; k < site.storage.disks_per_node; ++k)
+        add_vertex(VertexKind::disk, fmt::format("{}/disk{}", node_name, k), site_index, node);
     }
   }
   sites_.push_back(std::move(layout));

@@ -18,6 +18,10 @@
 //   nic                 S/r{i}/n{j}/nic
 //   gpu                 S/r{i}/n{j}/gpu{k}
 //   cpu                 S/r{i}/n{j}/cpu
+//   storage rack        S/sr{i}                    i = storage rack index
+//   its leaf switch     S/leaf{R+i}                R = GPU racks (fabric position)
+//   storage node        S/sr{i}/s{j}
+//   disk                S/sr{i}/s{j}/disk{k}
 //
 // Edges are either `contains` (containment / power feed; no bandwidth) or
 // `network` (a data link with a bandwidth in bytes/s per direction and a
@@ -27,6 +31,12 @@
 //   site -> border router, spines, cores, aggregation switches, racks
 //   rack -> its leaf (top-of-rack) switch, its nodes
 //   node -> its nic, cpu, gpus and nvswitch
+//   storage rack -> its leaf switch, its storage nodes; storage node -> its disks
+//
+// Storage racks follow the GPU racks on the fabric (same leaf uplinks; in a
+// fat tree they fill the pods after the GPU racks). A storage node is a network
+// vertex linked to its leaf at min(its NIC, the fabric bundle); disks have no
+// network links.
 //
 // Node-internal network model (documented choice):
 //   * The `nic` vertex stands for the node's PCIe fabric together with all its
@@ -86,8 +96,10 @@ enum class VertexKind {
   nic,
   gpu,
   cpu,
+  storage_node,
+  disk,
 };
-inline constexpr std::size_t kVertexKindCount = 12;
+inline constexpr std::size_t kVertexKindCount = 14;
 
 enum class EdgeKind { contains, network };
 
@@ -125,7 +137,10 @@ struct SiteLayout {
   NodeShape shape;                 // node shape of the site's nodes
   GpuType gpu;                     // GPU type of those nodes
   FabricSpec fabric;               // the site's fabric spec
-  int racks = 0;                   // racks (= leaf switches)
+  int racks = 0;                   // GPU racks
+  int storage_racks = 0;           // storage racks (after the GPU racks on the fabric)
+  int storage_nodes_per_rack = 0;  // storage nodes per storage rack
+  int disks_per_node = 0;          // disks per storage node
   int nodes_per_rack = 0;          // nodes per rack
   int uplinks_per_leaf = 0;        // U
   int pods = 0;                    // fat_tree: number of pods; leaf_spine: 1

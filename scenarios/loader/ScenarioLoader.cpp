@@ -680,6 +680,7 @@ public:
     read_services();
     read_jobs();
     read_failures();
+    read_data();
   }
 
 private:
@@ -738,6 +739,24 @@ private:
                                     format_si(merged.max_power_watts, "W"), format_si(merged.idle_power_watts, "W")));
       }
       spec_.catalog.put_gpu(merged);
+    }
+    std::map<std::string, int> seen_disks;
+    for (const auto& [node, path] : map_items(lookup(catalog, "disks"), "catalog.disks")) {
+      MapReader disk(node, "catalog.disks[]", path);
+      std::string name;
+      if (!disk.read("name", name)) continue;
+      if (!first_definition(seen_disks, name, disk, "disk type")) continue;
+      const DiskType* existing = spec_.catalog.find_disk(name);
+      DiskType merged = existing ? *existing : DiskType{};
+      merged.name = name;
+      disk.read("capacity", merged.capacity_bytes);
+      disk.read("read", merged.read_bandwidth);
+      disk.read("write", merged.write_bandwidth);
+      if (!existing && !require_all(disk, {"capacity", "read", "write"}, fmt::format("new disk type `{}`", name))) {
+        broken_names_.insert(name);
+        continue;
+      }
+      spec_.catalog.put_disk(merged);
     }
     for (const auto& [node, path] : map_items(lookup(catalog, "node_shapes"), "catalog.node_shapes")) {
       MapReader shape(node, "catalog.node_shapes[]", path);
@@ -827,6 +846,7 @@ private:
                                     suggestion_text(site.spec.node, spec_.catalog.node_shape_names(), "node shapes")));
       }
       read_fabric(reader, site);
+      read_storage(reader, site);
       if (!first) continue;
       spec_.platform.sites.push_back(site.spec);
       sites_.push_back(std::move(site));
@@ -851,6 +871,29 @@ private:
                                   "multiple of racks_per_pod",
                                   site.spec.racks, spec.racks_per_pod));
     }
+  }
+
+  void read_storage(MapReader& site_reader, SiteEntry& site) {
+    StorageSpec& storage = site.spec.storage;
+    storage.nodes_per_rack = site.spec.nodes_per_rack;
+    const YAML::Node node = site_reader.get("storage");
+    if (!node.IsMap()) return;
+    MapReader reader(node, "platform.sites[].storage", site_reader.path("storage"));
+    reader.read("racks", storage.racks);
+    if (reader.read("nodes_per_rack", storage.nodes_per_rack) && site.counts_valid &&
+        storage.nodes_per_rack > site.spec.nodes_per_rack)
+      diagnostics_.at(reader.mark("nodes_per_rack"), reader.path("nodes_per_rack"),
+                      fmt::format("{} storage nodes per rack do not fit a leaf switch of this site, which takes "
+                                  "nodes_per_rack = {} nodes",
+                                  storage.nodes_per_rack, site.spec.nodes_per_rack));
+    reader.read("disks_per_node", storage.disks_per_node);
+    const bool disk_given = reader.read("disk", storage.disk);
+    if (disk_given && spec_.catalog.find_disk(storage.disk) == nullptr && broken_names_.count(storage.disk) == 0)
+      diagnostics_.at(reader.mark("disk"), reader.path("disk"),
+                      fmt::format("unknown disk type `{}`{}", storage.disk,
+                                  suggestion_text(storage.disk, spec_.catalog.disk_names(), "disk types")));
+    reader.read("nic", storage.nic_bandwidth);
+    reader.read("price", storage.price_per_hour);
   }
 
   const SiteEntry* find_site(const std::string& name) const {
@@ -1259,6 +1302,52 @@ private:
                           fmt::format("{} spare nodes leave none of the {} nodes of site `{}` to work",
                                       failures.spares.nodes, site.spec.racks * site.spec.nodes_per_rack, site.spec.name));
     }
+  }
+
+  void read_data() {
+    const YAML::Node node = lookup(root_, "data");
+    if (!node.IsMap()) return;
+    DataSpec& data = spec_.data;
+    data.is_enabled = true;
+    MapReader reader(node, "data", "data");
+    const SiteEntry* site = nullptr;
+    if (reader.has("site")) {
+      if (reader.read("site", data.site)) {
+        site = find_site(data.site);
+        if (site == nullptr && all_sites_named_)
+          diagnostics_.at(reader.mark("site"), reader.path("site"),
+                          fmt::format("unknown site `{}`{}", data.site, suggestion_text(data.site, site_names(), "sites")));
+      }
+    } else if (!sites_.empty()) {
+      data.site = sites_.front().spec.name;
+      site = &sites_.front();
+    }
+    if (site != nullptr && site->spec.storage.racks == 0)
+      diagnostics_.at(reader.has("site") ? reader.mark("site") : node.Mark(), reader.has("site") ? reader.path("site") : "data",
+                      fmt::format("site `{}` has no storage nodes to hold the data: give it `storage: {{racks: ...}}`",
+                                  site->spec.name));
+    std::map<std::string, int> seen;
+    for (const auto& [item, path] : map_items(reader.get("objects"), "data.objects")) {
+      MapReader object_reader(item, "data.objects[]", path);
+      DataObjectSpec object;
+      if (object_reader.read("name", object.name)) first_definition(seen, object.name, object_reader, "data object");
+      object_reader.read("size", object.size);
+      object_reader.read("chunk", object.chunk);
+      object_reader.read("count", object.count);
+      data.objects.push_back(std::move(object));
+    }
+    read_policy(reader, "redundancy", data.redundancy_policy, data.redundancy_params);
+    read_policy(reader, "placement", data.placement_policy, data.placement_params);
+    if (const YAML::Node repair_node = reader.get("repair"); repair_node.IsMap()) {
+      MapReader repair(repair_node, "data.repair", "data.repair");
+      repair.read_choice("target", data.repair.target,
+                         {{"survivors", DataRepairSpec::Target::survivors},
+                          {"replacement", DataRepairSpec::Target::replacement}});
+      if (auto delay = repair.read_distribution("delay")) data.repair.delay = *delay;
+      repair.read("bandwidth", data.repair.bandwidth);
+      repair.read("parallelism", data.repair.parallelism);
+    }
+    reader.read("price_per_gb_month", data.price_per_gb_month);
   }
 
   FailureClassSpec read_failure_class(const YAML::Node& item, const std::string& path) {

@@ -147,6 +147,19 @@ std::vector<SchemaEntry> build_schema() {
       "Leaf downlink capacity divided by uplink capacity; 1 = non-blocking."));
   t.push_back(integer("platform.sites[].fabric.racks_per_pod").by_default("0").at_least(0).doc(
       "`fat_tree` only: racks per pod, must divide `racks`; 0 = all racks in one pod."));
+  t.push_back(map("platform.sites[].storage").doc(
+      "Storage nodes of the site (for `data:`): racks of their own on the site's fabric, after the GPU racks, each "
+      "node with identical disks and one network link to its rack's leaf switch."));
+  t.push_back(integer("platform.sites[].storage.racks").by_default("0").at_least(0).doc("Storage racks; 0 = none."));
+  t.push_back(integer("platform.sites[].storage.nodes_per_rack").by_default("the site's nodes_per_rack").at_least(1).doc(
+      "Storage nodes in each storage rack; at most the site's `nodes_per_rack` (the ports of a leaf switch)."));
+  t.push_back(integer("platform.sites[].storage.disks_per_node").by_default("1").at_least(1).doc("Disks in each storage node."));
+  t.push_back(text("platform.sites[].storage.disk").by_default("nvme-7.68tb").doc(
+      "Disk type: a name from the built-in catalogue (`data/disks.yaml`) or from `catalog.disks`."));
+  t.push_back(quantity("platform.sites[].storage.nic", Q::bandwidth).by_default("100Gbps").above(0).doc(
+      "Bandwidth of a storage node's network link, in each direction."));
+  t.push_back(quantity("platform.sites[].storage.price", Q::money_rate).by_default("$0/h").at_least(0).doc(
+      "Price per storage node-hour (owned hardware amortised, or rented); counted in `cost.storage`."));
   t.push_back(list("platform.wan").of(ValueType::map).by_default("[]").doc(
       "Wide-area links. With more than one site, the links must connect every pair of sites (directly or through other sites)."));
   t.push_back(list("platform.wan[].between").of(ValueType::string).required().at_least(2).at_most(2).doc(
@@ -406,11 +419,12 @@ std::vector<SchemaEntry> build_schema() {
       "Class name (a cause): unique; used in events and per-class metrics."));
   t.push_back(choice("failures.classes[].component").required().one_of(
       {"gpu", "node", "nic", "link", "leaf_switch", "spine_switch", "aggregation_switch", "core_switch", "border_router",
-       "pdu", "site"}).doc(
+       "pdu", "site", "storage_node", "disk"}).doc(
       "What fails: one `gpu`; a whole `node` (all its GPUs); a node's `nic` or its `link` to the leaf switch (the node "
       "is cut off); a `leaf_switch` (its rack is cut off), `spine_switch`, `aggregation_switch`, `core_switch` or "
       "`border_router` (whatever loses its way out; a redundant switch cuts off nothing); a rack's power `pdu` (every "
-      "node of the rack and its leaf switch); a whole `site`."));
+      "node of the rack and its leaf switch); a whole `site`; a `storage_node` (its disks' data is unavailable) or one "
+      "`disk` (its data is gone); see `data.repair`."));
   t.push_back(quantity("failures.classes[].mtbf", Q::duration).above(0).doc(
       "Mean time between failures of one component: exponential times to failure. Give `mtbf`, `rate` or "
       "`time_to_failure`."));
@@ -450,9 +464,49 @@ std::vector<SchemaEntry> build_schema() {
       "(seconds) makes the row a reclaim announced that long before (see `classes[].notice`)."));
   t.push_back(text("failures.trace.path").required().doc("Trace file, relative to the scenario file's folder."));
 
+  // Data.
+  t.push_back(map("data").doc(
+      "Data stored on the storage nodes of a site: objects split into chunks, each chunk stored as pieces (copies or "
+      "erasure-coded fragments) on distinct nodes. Disk and storage-node failures (`failures.classes` with component "
+      "`disk` or `storage_node`, or a leaf switch or PDU above them) lose pieces, which are rebuilt over the network; "
+      "a chunk with fewer pieces than it needs is lost (and restored from its origin, the site's storage gateway)."));
+  t.push_back(text("data.site").by_default("the first site").doc("Site whose storage nodes hold the data."));
+  t.push_back(list("data.objects").of(ValueType::map).required().at_least(1).doc("Data objects."));
+  t.push_back(text("data.objects[].name").required().doc("Unique object name."));
+  t.push_back(quantity("data.objects[].size", Q::size).required().above(0).doc("Bytes of the object (one copy)."));
+  t.push_back(quantity("data.objects[].chunk", Q::size).by_default("256MB").above(0).doc(
+      "Chunk size; the last chunk of an object may be smaller."));
+  t.push_back(integer("data.objects[].count").by_default("1").at_least(1).doc("Identical objects (`name-0`, `name-1`, ...)."));
+  t.push_back(map("data.redundancy").doc("How each chunk is stored redundantly."));
+  t.push_back(text("data.redundancy.policy").by_default("replication").doc(
+      "Registered redundancy scheme: `replication` (parameter `factor`, default 3) or `erasure_coding` (Reed-Solomon, "
+      "parameters `data` k, default 6, and `parity` m, default 3); `leptonsim policies` lists them."));
+  t.push_back(quantity("data.redundancy.<param>", Q::number).doc("A parameter of the scheme, e.g. `factor: 3`."));
+  t.push_back(map("data.placement").doc("Which disks hold the pieces of a chunk."));
+  t.push_back(text("data.placement.policy").by_default("rack_aware").doc(
+      "Registered data placement policy: `random` (distinct nodes), `rack_aware` (distinct racks), `copysets` "
+      "(parameter `scatter_width`, default 4)."));
+  t.push_back(quantity("data.placement.<param>", Q::number).doc("A parameter of the placement policy."));
+  t.push_back(map("data.repair").doc("Rebuilding lost pieces."));
+  t.push_back(choice("data.repair.target").by_default("survivors").one_of({"survivors", "replacement"}).doc(
+      "`survivors`: after `delay`, pieces of a failed disk or node are rebuilt on other disks chosen by the placement "
+      "policy (HDFS, Ceph); a node back before `delay` keeps its data, one back later returns empty. `replacement`: "
+      "pieces are rebuilt on the failed disk when it is repaired (RAID-like); a failed node keeps its data."));
+  t.push_back(distribution("data.repair.delay", Q::duration).by_default("10min").at_least(0).doc(
+      "`survivors`: time from a failure until its pieces are declared lost and their rebuild starts (Ceph's "
+      "`mon_osd_down_out_interval` is 10 min, HDFS's dead-node interval 10.5 min)."));
+  add_distribution_forms(t, "data.repair.delay", Q::duration, "repair delay");
+  t.push_back(quantity("data.repair.bandwidth", Q::bandwidth).by_default("0").at_least(0).doc(
+      "Repair traffic budget over the whole storage (bytes read for rebuilds per second); rebuilds start paced to it. "
+      "0 = unlimited: only disks and network limit them."));
+  t.push_back(integer("data.repair.parallelism").by_default("64").at_least(1).doc("Pieces rebuilt at the same time."));
+  t.push_back(quantity("data.price_per_gb_month", Q::number).by_default("0").at_least(0).doc(
+      "USD per GB (10^9 bytes) stored per month (730 h), counting every piece (redundancy included); in `cost.storage`."));
+
   // Catalogue overrides.
   t.push_back(map("catalog").doc(
-      "Additions to and overrides of the built-in hardware catalogue (`data/gpus.yaml`, `data/node_shapes.yaml`). "
+      "Additions to and overrides of the built-in hardware catalogue (`data/gpus.yaml`, `data/node_shapes.yaml`, "
+      "`data/disks.yaml`). "
       "An entry with an existing name changes only the fields it gives; a new name must give every field."));
   t.push_back(list("catalog.gpus").of(ValueType::map).by_default("[]").doc("GPU types."));
   t.push_back(text("catalog.gpus[].name").required().doc("GPU type name, e.g. `H100-SXM`."));
@@ -474,6 +528,11 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(quantity("catalog.node_shapes[].pcie", Q::bandwidth).by_default("the built-in value").above(0).doc(
       "Bandwidth between a GPU and the host or NIC when there is no NVLink."));
   t.push_back(quantity("catalog.node_shapes[].price", Q::money_rate).by_default("the built-in value").at_least(0).doc("On-demand price per node-hour."));
+  t.push_back(list("catalog.disks").of(ValueType::map).by_default("[]").doc("Disk types of storage nodes."));
+  t.push_back(text("catalog.disks[].name").required().doc("Disk type name, e.g. `nvme-7.68tb`."));
+  t.push_back(quantity("catalog.disks[].capacity", Q::size).by_default("the built-in value").above(0).doc("Capacity."));
+  t.push_back(quantity("catalog.disks[].read", Q::bandwidth).by_default("the built-in value").above(0).doc("Sequential read bandwidth."));
+  t.push_back(quantity("catalog.disks[].write", Q::bandwidth).by_default("the built-in value").above(0).doc("Sequential write bandwidth."));
   return t;
 }
 
@@ -742,6 +801,10 @@ Key paths use `.` between map keys and `[]` for the items of a list;
        "failure, detection and repair is an event in the report (`failure`, `failure_detected`, `repair`); "
        "per-class counts, observed MTBF and availability are in the summary (`failures.<class>.*`). "
        "`data/failure-calibration.yaml` gives classes derived from public failure figures."},
+      {"data", "data",
+       "Data on the storage nodes: objects in chunks, redundancy (`leptonsim policies --kind redundancy`), placement "
+       "(`--kind data_placement`) and repair. Losses, rebuilds and the estimated mean time to data loss are in the "
+       "summary (`data.*`), series and events (`data_loss`, `rebuild_started`, `redundancy_restored`)."},
       {"catalog", "catalog", "Hardware catalogue additions and overrides."},
   };
   for (const auto& section : sections) {

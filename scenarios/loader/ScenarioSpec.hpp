@@ -35,6 +35,18 @@ struct FabricSpec {
   int racks_per_pod = 0;                     // fat_tree only; 0 = all racks in one pod
 };
 
+// Storage nodes of a site: racks of their own on the site's fabric, each node
+// with identical disks. Data objects (`data:`) are stored on them.
+struct StorageSpec {
+  int racks = 0;                   // storage racks; 0 = no storage nodes
+  int nodes_per_rack = 0;          // storage nodes per rack; 0 = the site's nodes_per_rack (the most a leaf switch takes)
+  int disks_per_node = 1;          // disks in each storage node, >= 1
+  std::string disk = "nvme-7.68tb"; // disk type name from the catalogue
+  double nic_bandwidth = 100e9 / 8; // bytes/s of a storage node's network link
+  double price_per_hour = 0.0;     // USD per storage node-hour
+  int nodes() const { return racks * nodes_per_rack; }
+};
+
 // A region (cloud data centre) or an edge site.
 struct SiteSpec {
   std::string name;              // unique name, required
@@ -43,6 +55,9 @@ struct SiteSpec {
   int nodes_per_rack = 1;        // GPU nodes in each rack, >= 1
   std::string node = "h100x8";   // node shape name from the catalogue
   FabricSpec fabric;             // the site's network fabric
+  StorageSpec storage;           // the site's storage nodes
+  // Racks on the fabric: GPU racks first, then storage racks.
+  int fabric_racks() const { return racks + storage.racks; }
 };
 
 // A wide-area link between two sites.
@@ -299,6 +314,39 @@ struct FailuresSpec {
   double detection_delay = 30.0;       // seconds from the first health check after a failure to its detection
 };
 
+// A data object (a dataset, model weights, checkpoints) split into chunks.
+struct DataObjectSpec {
+  std::string name;                // unique, required
+  double size = 0.0;               // bytes of one copy of the object, > 0
+  double chunk = 256e6;            // bytes per chunk (the last one may be smaller)
+  int count = 1;                   // identical objects: name-0, name-1, ...
+};
+
+// How lost pieces are rebuilt.
+struct DataRepairSpec {
+  enum class Target { survivors, replacement };
+  // survivors: rebuilt on other disks chosen by the placement policy (HDFS, Ceph);
+  // replacement: rebuilt on the failed disk once it is repaired (RAID-like).
+  Target target = Target::survivors;
+  // survivors: time from a failure until its pieces are declared lost and rebuilt
+  // (Ceph mon_osd_down_out_interval, 600 s); a node back sooner keeps its data.
+  DistributionSpec delay{DistributionSpec::Kind::deterministic, 600.0, 0.0};
+  double bandwidth = 0.0;          // bytes/s of repair traffic over the whole storage, 0 = unlimited
+  int parallelism = 64;            // pieces rebuilt at once, >= 1
+};
+
+struct DataSpec {
+  bool is_enabled = false;         // true when the scenario has a `data:` section
+  std::string site;                // site whose storage nodes hold the data; "" = the first site
+  std::vector<DataObjectSpec> objects;
+  std::string redundancy_policy = "replication";       // registered redundancy scheme
+  std::map<std::string, double> redundancy_params;     // e.g. factor: 3
+  std::string placement_policy = "rack_aware";         // registered data placement policy
+  std::map<std::string, double> placement_params;
+  DataRepairSpec repair;
+  double price_per_gb_month = 0.0; // USD per GB (1e9 bytes) stored per month (730 h), raw bytes incl. redundancy
+};
+
 // Whether runs write per-node time series (see `node_series` in the reference).
 enum class NodeSeries { automatic, on, off };
 inline constexpr int kNodeSeriesAutomaticMaxNodes = 64;
@@ -314,6 +362,7 @@ struct ScenarioSpec {
   std::vector<ServiceSpec> services; // inference services
   JobsSpec jobs;                    // training and batch jobs
   FailuresSpec failures;            // failure processes, detection and repair
+  DataSpec data;                    // stored data, redundancy and repair
   HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
 
   // Provenance, filled by the loader (not YAML keys).

@@ -1,0 +1,256 @@
+// Storage through the whole simulator: rebuild times against bytes over the
+// bottleneck bandwidth, Reed-Solomon repair reads, a hand-computed data loss
+// and its restore, and the mean time to data loss against the Markov chain.
+#include "CliRunner.hpp"
+#include "replication/DataLossEstimates.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <nlohmann/json.hpp>
+
+using namespace leptonsim;
+using namespace leptonsim::testing;
+
+namespace {
+
+RunResult run_with_files(const std::string& yaml, const std::map<std::string, std::string>& files = {}) {
+  TempDir dir;
+  write_file(dir / "s.yaml", yaml);
+  for (const auto& [name, text] : files) write_file(dir / name, text);
+  const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  return ReportReader((dir / "r.db").string()).load(1);
+}
+
+double metric(const RunResult& result, const std::string& name) {
+  for (const SummaryMetric& m : result.summary)
+    if (m.metric == name) return m.value;
+  FAIL("no metric " << name);
+  return 0.0;
+}
+
+std::vector<nlohmann::json> details_of(const RunResult& result, const std::string& kind, std::vector<double>* times = nullptr) {
+  std::vector<nlohmann::json> out;
+  for (const Event& event : result.events)
+    if (event.kind == kind) {
+      out.push_back(nlohmann::json::parse(event.detail));
+      if (times != nullptr) times->push_back(event.t);
+    }
+  return out;
+}
+
+constexpr double kNvmeWrite = 5300e6;  // data/disks.yaml: nvme-7.68tb
+
+}  // namespace
+
+TEST_CASE("rebuilding a replaced disk takes its bytes over the disk's write bandwidth", "[storage]") {
+  // Four storage nodes with one NVMe disk each, 400 Gbps NICs; 100 GB in two
+  // copies. Disk 0 fails at 1000 s and is replaced at 3000 s; its pieces are
+  // then read from the three other disks (6.8 GB/s each) and written to the
+  // new disk: the new disk's 5.3 GB/s write is the bottleneck.
+  const RunResult result = run_with_files(R"(
+name: rebuild-replacement
+duration: 2h
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 4, storage: {racks: 1, nodes_per_rack: 4, nic: 400Gbps}}
+data:
+  objects: [{name: weights, size: 100GB, chunk: 256MB}]
+  redundancy: {policy: replication, factor: 2}
+  placement: {policy: random}
+  repair: {target: replacement}
+failures:
+  trace: {path: f.csv}
+)",
+                                          {{"f.csv", "time,component,duration,cause\n1000,dc/sr0/s0/disk0,2000,media\n"}});
+  std::vector<double> times;
+  const auto restored = details_of(result, "redundancy_restored", &times);
+  REQUIRE(restored.size() == 1);
+  const double bytes = metric(result, "data.repair_bytes_written");
+  CHECK(bytes > 40e9);  // about half of the 200 GB stored
+  CHECK(metric(result, "data.repair_bytes_read") == bytes);
+  const double rebuild = times[0] - 3000.0;
+  CHECK(rebuild == Approx(bytes / kNvmeWrite).epsilon(0.05));
+  CHECK(restored[0]["seconds"].get<double>() == Approx(times[0] - 1000.0));
+  CHECK(metric(result, "data.chunks_lost") == 0);
+  CHECK(metric(result, "data.bytes_stored") == Approx(200e9));
+}
+
+TEST_CASE("rebuilding a failed node on the survivors takes its bytes over the repair bandwidth", "[storage]") {
+  // Two racks of three nodes with two disks each; 200 GB in two rack-aware
+  // copies. Node sr0/s0 fails at 1000 s: after the 10 min delay its pieces are
+  // rebuilt at the 2 GB/s repair budget, far below what disks and NICs allow.
+  // Node sr1/s0 fails at 30000 s for 5 min only: back before the delay, it
+  // keeps its data and nothing is rebuilt.
+  const RunResult result = run_with_files(R"(
+name: rebuild-survivors
+duration: 12h
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 3, storage: {racks: 2, nodes_per_rack: 3, disks_per_node: 2}}
+data:
+  objects: [{name: dataset, size: 200GB}]
+  redundancy: {policy: replication, factor: 2}
+  repair: {delay: 10min, bandwidth: 2GBps}
+failures:
+  trace: {path: f.csv}
+)",
+                                          {{"f.csv", "time,component,duration,cause\n1000,dc/sr0/s0,18000,psu\n"
+                                                     "30000,dc/sr1/s0,300,reboot\n"}});
+  std::vector<double> started_at, restored_at;
+  const auto started = details_of(result, "rebuild_started", &started_at);
+  const auto restored = details_of(result, "redundancy_restored", &restored_at);
+  REQUIRE(started.size() == 1);
+  REQUIRE(restored.size() == 1);
+  CHECK(started_at[0] == Approx(1600.0));
+  const double bytes = metric(result, "data.repair_bytes_written");
+  CHECK(bytes == Approx(started[0]["pieces"].get<double>() * 256e6));
+  CHECK(restored_at[0] - 1600.0 == Approx(bytes / 2e9).epsilon(0.05));
+  CHECK(metric(result, "data.pieces_rebuilt") == started[0]["pieces"].get<double>());
+  CHECK(metric(result, "data.chunks_lost") == 0);
+  // The node that returned empty at 19000 s and the one back within the delay: all data in two copies.
+  CHECK(metric(result, "data.bytes_stored") == Approx(400e9));
+}
+
+TEST_CASE("a Reed-Solomon rebuild reads exactly k fragments for each fragment it writes", "[storage]") {
+  // RS(4, 2) on seven nodes: every chunk of 256 MB has six 64 MB fragments on
+  // six of the seven disks. Disk 2 fails; each lost fragment is rebuilt on the
+  // seventh node from four surviving fragments.
+  const RunResult result = run_with_files(R"(
+name: rs-rebuild
+duration: 1h
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 7, storage: {racks: 1, nodes_per_rack: 7}}
+data:
+  objects: [{name: dataset, size: 25.6GB, chunk: 256MB}]
+  redundancy: {policy: erasure_coding, data: 4, parity: 2}
+  placement: {policy: random}
+  repair: {delay: 0s}
+failures:
+  trace: {path: f.csv}
+)",
+                                          {{"f.csv", "time,component,duration,cause\n600,dc/sr0/s2/disk0,7200,media\n"}});
+  const auto started = details_of(result, "rebuild_started");
+  REQUIRE(started.size() == 1);
+  const double fragments = started[0]["pieces"].get<double>();
+  CHECK(fragments > 50);  // about 6/7 of 100 chunks
+  CHECK(metric(result, "data.pieces_rebuilt") == fragments);
+  CHECK(metric(result, "data.repair_bytes_written") == Approx(fragments * 64e6));
+  CHECK(metric(result, "data.repair_bytes_read") == Approx(4 * fragments * 64e6));
+  CHECK(metric(result, "data.bytes_stored") == Approx(100 * 6 * 64e6));
+  CHECK(metric(result, "data.chunks_lost") == 0);
+}
+
+TEST_CASE("two failed disks holding both copies lose every chunk and the origin restores them", "[storage]") {
+  // Two nodes, one disk each, ten 256 MB chunks in two copies: every chunk is
+  // on both disks. Disk A fails at 1000 s (1 h), disk B at 1100 s (2 h): at
+  // 1100 s all ten chunks are lost (one loss event). Nothing can be rebuilt or
+  // restored until both disks are back: B returns at 8300 s, and the ten
+  // chunks are written again from the site's storage gateway.
+  const RunResult result = run_with_files(R"(
+name: double-failure
+duration: 4h
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 2, storage: {racks: 1, nodes_per_rack: 2}}
+data:
+  objects: [{name: ckpt, size: 2.56GB, chunk: 256MB}]
+  redundancy: {policy: replication, factor: 2}
+  placement: {policy: random}
+failures:
+  trace: {path: f.csv}
+)",
+                                          {{"f.csv", "time,component,duration,cause\n1000,dc/sr0/s0/disk0,3600,media\n"
+                                                     "1100,dc/sr0/s1/disk0,7200,media\n"}});
+  std::vector<double> lost_at;
+  const auto losses = details_of(result, "data_loss", &lost_at);
+  REQUIRE(losses.size() == 1);
+  CHECK(lost_at[0] == Approx(1100.0));
+  CHECK(losses[0]["chunks"] == 10);
+  CHECK(losses[0]["objects"]["ckpt"] == 10);
+  CHECK(metric(result, "data.loss_events") == 1);
+  CHECK(metric(result, "data.chunks_lost") == 10);
+  CHECK(metric(result, "data.bytes_lost") == Approx(2.56e9));
+  CHECK(metric(result, "data.chunks_restored") == 10);
+  CHECK(metric(result, "data.restore_bytes") == Approx(2 * 2.56e9));
+  CHECK(metric(result, "data.restore_time_mean") == Approx(7200.0).margin(5.0));
+  CHECK(metric(result, "data.bytes_stored") == Approx(2 * 2.56e9));
+  // At risk from the start to the loss and from the restore (~8300 s) to the end.
+  const double at_risk = metric(result, "data.at_risk_hours");
+  CHECK(at_risk == Approx((1100.0 + 14400.0 - 8300.0) / 3600.0).margin(0.01));
+  CHECK(metric(result, "data.mttdl") == Approx(at_risk));
+  // Under-replicated: 10 chunks from 1000 s until restored at about 8300 s.
+  CHECK(metric(result, "data.under_replicated_chunk_hours") == Approx(10 * 7300.0 / 3600.0).epsilon(0.01));
+}
+
+namespace {
+
+// Six disks, chunks in R copies placed at random and rebuilt on the replaced
+// disk (a fixed layout): the Markov chain of MTTDL exactly, as long as every
+// set of R disks shares a chunk (120 chunks: all 15 pairs and 20 triples).
+std::string markov_scenario(int copies, double mtbf_hours, double hours) {
+  return fmt::format(R"(
+name: mttdl-r{0}
+duration: {2}h
+sample_interval: 1000h
+seed: 5
+platform:
+  sites:
+    - {{name: lab, racks: 1, nodes_per_rack: 6, storage: {{racks: 1, nodes_per_rack: 6, nic: 400Gbps}}}}
+data:
+  objects: [{{name: blocks, size: 120MB, chunk: 1MB}}]
+  redundancy: {{policy: replication, factor: {0}}}
+  placement: {{policy: random}}
+  repair: {{target: replacement}}
+failures:
+  detection: {{period: 1s, delay: 0s}}
+  classes:
+    - {{component: disk, mtbf: {1}h, repair: {{exponential: {{mean: 10h}}}}}}
+)",
+                     copies, mtbf_hours, hours);
+}
+
+}  // namespace
+
+TEST_CASE("simulated mean time to data loss matches the Markov chain for two and three copies", "[storage][statistical]") {
+  // Accelerated failures (MTBF 100 h or 50 h, replacement 10 h exponential) so
+  // a run sees about a thousand losses; each loss ends one time at full
+  // redundancy, and those times are what the chain's MTTDL is the mean of.
+  // The 1 MB rebuilds take milliseconds, negligible against hours. With n
+  // losses the estimate's relative standard error is about 1/sqrt(n) (3 %):
+  // the 10 % tolerance is three of them.
+  const double scale = test_scale();
+  for (const auto& [copies, mtbf] : {std::pair{2, 100.0}, std::pair{3, 50.0}}) {
+    const double markov = markov_mean_time_to_data_loss(6, copies - 1, 1.0 / mtbf, 1.0 / 10.0);
+    const RunResult result = run_with_files(markov_scenario(copies, mtbf, std::round(1300 * markov * scale)));
+    const double losses = metric(result, "data.at_risk_hours") / metric(result, "data.mttdl");
+    INFO("R = " << copies << ": Markov " << markov << " h, simulated " << metric(result, "data.mttdl") << " h over "
+                << losses << " losses");
+    CHECK(losses > 700 * scale);
+    CHECK(metric(result, "data.mttdl") == Approx(markov).epsilon(0.10 / std::sqrt(std::min(1.0, scale))));
+    CHECK(metric(result, "data.mttdl_ci_low") < markov * 1.1);
+    CHECK(metric(result, "data.mttdl_ci_high") > markov * 0.9);
+  }
+}
+
+TEST_CASE("a run with disk failures, losses and restores is deterministic", "[storage]") {
+  const std::string yaml = markov_scenario(2, 100.0, 3000.0);
+  const RunResult first = run_with_files(yaml);
+  const RunResult second = run_with_files(yaml);
+  REQUIRE(first.summary.size() == second.summary.size());
+  for (std::size_t i = 0; i < first.summary.size(); ++i) {
+    INFO(first.summary[i].metric);
+    CHECK(first.summary[i].metric == second.summary[i].metric);
+    if (!std::isnan(first.summary[i].value)) CHECK(first.summary[i].value == second.summary[i].value);
+  }
+  REQUIRE(first.events.size() == second.events.size());
+  for (std::size_t i = 0; i < first.events.size(); ++i) {
+    CHECK(first.events[i].t == second.events[i].t);
+    CHECK(first.events[i].detail == second.events[i].detail);
+  }
+  CHECK(metric(first, "data.loss_events") > 10);
+}
