@@ -34,7 +34,7 @@ struct NodeShape {
 };
 
 struct DiskType {
-  std::string name;                 // e.g. "nvme-7.68tb"
+  std::string name;                 // e.g. "nvme-7680gb"
   double capacity_bytes = 0.0;      // bytes
   double read_bandwidth = 0.0;      // bytes/s, sequential
   double write_bandwidth = 0.0;     // bytes/s, sequential

@@ -154,7 +154,7 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(integer("platform.sites[].storage.nodes_per_rack").by_default("the site's nodes_per_rack").at_least(1).doc(
       "Storage nodes in each storage rack; at most the site's `nodes_per_rack` (the ports of a leaf switch)."));
   t.push_back(integer("platform.sites[].storage.disks_per_node").by_default("1").at_least(1).doc("Disks in each storage node."));
-  t.push_back(text("platform.sites[].storage.disk").by_default("nvme-7.68tb").doc(
+  t.push_back(text("platform.sites[].storage.disk").by_default("nvme-7680gb").doc(
       "Disk type: a name from the built-in catalogue (`data/disks.yaml`) or from `catalog.disks`."));
   t.push_back(quantity("platform.sites[].storage.nic", Q::bandwidth).by_default("100Gbps").above(0).doc(
       "Bandwidth of a storage node's network link, in each direction."));
@@ -529,7 +529,7 @@ std::vector<SchemaEntry> build_schema() {
       "Bandwidth between a GPU and the host or NIC when there is no NVLink."));
   t.push_back(quantity("catalog.node_shapes[].price", Q::money_rate).by_default("the built-in value").at_least(0).doc("On-demand price per node-hour."));
   t.push_back(list("catalog.disks").of(ValueType::map).by_default("[]").doc("Disk types of storage nodes."));
-  t.push_back(text("catalog.disks[].name").required().doc("Disk type name, e.g. `nvme-7.68tb`."));
+  t.push_back(text("catalog.disks[].name").required().doc("Disk type name, e.g. `nvme-7680gb`."));
   t.push_back(quantity("catalog.disks[].capacity", Q::size).by_default("the built-in value").above(0).doc("Capacity."));
   t.push_back(quantity("catalog.disks[].read", Q::bandwidth).by_default("the built-in value").above(0).doc("Sequential read bandwidth."));
   t.push_back(quantity("catalog.disks[].write", Q::bandwidth).by_default("the built-in value").above(0).doc("Sequential write bandwidth."));

@@ -41,7 +41,7 @@ struct StorageSpec {
   int racks = 0;                   // storage racks; 0 = no storage nodes
   int nodes_per_rack = 0;          // storage nodes per rack; 0 = the site's nodes_per_rack (the most a leaf switch takes)
   int disks_per_node = 1;          // disks in each storage node, >= 1
-  std::string disk = "nvme-7.68tb"; // disk type name from the catalogue
+  std::string disk = "nvme-7680gb"; // disk type name from the catalogue
   double nic_bandwidth = 100e9 / 8; // bytes/s of a storage node's network link
   double price_per_hour = 0.0;     // USD per storage node-hour
   int nodes() const { return racks * nodes_per_rack; }

@@ -80,6 +80,9 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"jobs_dag_cycle.yaml", "jobs.list[0].stages: the stages form a cycle: "},
       {"failures_invalid.yaml", "give only one of `mtbf`, `rate` and `time_to_failure`"},
       {"failures_bad_trace.yaml", "failures_unknown_component.csv:3: component 'lab/r0/n2'"},
+      {"data_no_storage.yaml", "data.site: site `dc` has no storage nodes"},
+      {"data_rack_aware.yaml", "but site `dc` has 2 storage racks"},
+      {"data_unknown_disk.yaml", "did you mean `nvme-7680gb`?"},
   };
   for (const auto& [name, phrase] : fixtures) {
     TempDir dir;

@@ -42,7 +42,7 @@ std::vector<nlohmann::json> details_of(const RunResult& result, const std::strin
   return out;
 }
 
-constexpr double kNvmeWrite = 5300e6;  // data/disks.yaml: nvme-7.68tb
+constexpr double kNvmeWrite = 5300e6;  // data/disks.yaml: nvme-7680gb
 
 }  // namespace
 

@@ -283,7 +283,9 @@ TEST_CASE("every distribution form loads", "[scenario-loader]") {
 
 TEST_CASE("the valid fixtures together use every key of the schema", "[scenario-loader]") {
   std::set<std::string> used;
-  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml", "valid/llm.yaml", "valid/jobs.yaml", "valid/failures.yaml"}) {
+  for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml", "valid/llm.yaml", "valid/jobs.yaml", "valid/failures.yaml",
+                           "valid/storage.yaml", "valid/storage-delays.yaml", "valid/storage-delays-weibull.yaml",
+                           "valid/storage-delays-fixed.yaml"}) {
     const ScenarioSpec spec = load_scenario_file(fixture(name));
     for (const auto& [path, value] : spec.parameters) {
       std::string pattern = key_path_pattern(path);
