@@ -202,11 +202,14 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"service-rack-loss.yaml", {"api"}},
       {"training-failures-checkpoint.yaml", {}},
       {"spot-and-spares.yaml", {"chat"}},
+      {"storage-replication-repair.yaml", {}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;
+    // The storage example needs its month for failures, rebuilds and their events (3 s).
+    const std::string duration = scenario.rfind("storage", 0) == 0 ? "duration=30d" : "duration=2h";
     const CliResult ran = run_leptonsim({"run", (kSource / "scenarios" / scenario).string(), "-o",
-                                         (dir / "r.db").string(), "--set", "duration=2h", "--set", "warmup=0s",
+                                         (dir / "r.db").string(), "--set", duration, "--set", "warmup=0s",
                                          "--progress", "none", "-q"},
                                         dir);
     REQUIRE(ran.exit_code == 0);
