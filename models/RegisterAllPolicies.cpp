@@ -49,6 +49,7 @@ PolicyRegistries build_registries() {
   register_placement_policies(registries.job_placements);
   register_redundancy_schemes(registries.redundancy);
   register_data_placement_policies(registries.data_placements);
+  register_cache_eviction_policies(registries.cache_evictions);
   return registries;
 }
 
@@ -64,7 +65,8 @@ std::vector<PolicyInfo> all_policy_infos() {
   const std::vector<PolicyInfo> autoscalers = policy_registries().autoscalers.infos();
   infos.insert(infos.end(), autoscalers.begin(), autoscalers.end());
   for (const auto& more : {policy_registries().job_queues.infos(), policy_registries().job_placements.infos(),
-                           policy_registries().redundancy.infos(), policy_registries().data_placements.infos()})
+                           policy_registries().redundancy.infos(), policy_registries().data_placements.infos(),
+                           policy_registries().cache_evictions.infos()})
     infos.insert(infos.end(), more.begin(), more.end());
   return infos;
 }

@@ -5,6 +5,7 @@
 #include "load_balancing/LoadBalancer.hpp"
 #include "replication/DataPlacementPolicy.hpp"
 #include "replication/RedundancyScheme.hpp"
+#include "replication/WeightCache.hpp"
 #include "scheduling/PlacementPolicy.hpp"
 #include "scheduling/QueuePolicy.hpp"
 
@@ -17,6 +18,7 @@ struct PolicyRegistries {
   PlacementPolicyRegistry job_placements{"job_placement"};
   RedundancyRegistry redundancy{"redundancy"};
   DataPlacementRegistry data_placements{"data_placement"};
+  CacheEvictionRegistry cache_evictions{"cache_eviction"};
 };
 
 // The registries with every built-in policy registered (built on first use).

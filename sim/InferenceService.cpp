@@ -1,6 +1,7 @@
 #include "InferenceService.hpp"
 
 #include "ServingCluster.hpp"
+#include "NodeWeightCaches.hpp"
 #include "DistributionFromSpec.hpp"
 
 #include <cmath>
@@ -126,41 +127,66 @@ void InferenceService::begin_cold_start(int index) {
   const std::uint64_t generation = replica.generation;
   sg4::Host* storage = cluster_.storage_host(spec_.site);
   const std::vector<sg4::Host*> gpus = replica.gpus;
+  const int node = replica.assignment.node;
+  const std::string model = weights_model();
+  NodeWeightCaches* caches = cluster_.weight_caches();
   // One short-lived actor per cold start (not per request): it sleeps through
   // the fixed delays and waits for the weight transfers, which share the network.
   sg4::Actor::create(fmt::format("coldstart/{}/{}", spec_.name, index), storage,
-                     [this, index, generation, cold, storage, gpus] {
+                     [this, index, generation, cold, storage, gpus, node, model, caches] {
                        sg4::this_actor::sleep_for(cold.placement_delay + cold.image_pull);
+                       WeightsSource source = WeightsSource::none;
                        if (cold.weights_bytes > 0) {
                          // GPUs that failed meanwhile never get their weights: the cold start
                          // stalls until the failure is detected and the replica replaced.
                          for (sg4::Host* gpu : gpus)
                            if (!gpu->is_on()) return;
-                         std::vector<sg4::CommPtr> transfers;
-                         for (sg4::Host* gpu : gpus)
-                           transfers.push_back(sg4::Comm::sendto_async(storage, gpu, cold.weights_bytes / gpus.size()));
-                         try {
-                           sg4::Comm::wait_all(transfers);
-                         } catch (const simgrid::Exception&) {
-                           return;  // a GPU or link failed under the transfer
+                         if (caches != nullptr && caches->lookup(node, model, sg4::Engine::get_clock())) {
+                           // Cached on the node: read locally, no network.
+                           source = WeightsSource::cache;
+                           caches->count_bytes_read(cold.weights_bytes);
+                           sg4::this_actor::sleep_for(cold.weights_bytes / caches->read_bandwidth(node));
+                         } else {
+                           source = WeightsSource::storage;
+                           std::vector<sg4::CommPtr> transfers;
+                           for (sg4::Host* gpu : gpus)
+                             transfers.push_back(sg4::Comm::sendto_async(storage, gpu, cold.weights_bytes / gpus.size()));
+                           try {
+                             sg4::Comm::wait_all(transfers);
+                           } catch (const simgrid::Exception&) {
+                             return;  // a GPU or link failed under the transfer
+                           }
+                           if (caches != nullptr) caches->keep(node, model, cold.weights_bytes, sg4::Engine::get_clock());
                          }
                        }
                        sg4::this_actor::sleep_for(cold.warmup);
                        // Back to maestro context: execs must be started from there.
-                       schedule_at(sg4::Engine::get_clock(), [this, index, generation] { on_cold_start_done(index, generation); });
+                       schedule_at(sg4::Engine::get_clock(), [this, index, generation, source] {
+                         on_cold_start_done(index, generation, source);
+                       });
                      });
 }
 
-void InferenceService::on_cold_start_done(int index, std::uint64_t generation) {
+void InferenceService::on_cold_start_done(int index, std::uint64_t generation, WeightsSource source) {
   Replica& replica = replicas_[index];
   if (is_stopped_ || replica.generation != generation || replica.state != ReplicaState::starting) return;
   const double now = sg4::Engine::get_clock();
   cold_start_.record(now - replica.placed_at);
+  if (source == WeightsSource::cache) ++cold_start_cache_hits_;
+  if (source == WeightsSource::storage) ++cold_start_cache_misses_;
+  replica.weights_source = source;
   make_ready(index, now);
+}
+
+std::string InferenceService::weights_model() const {
+  return spec_.cold_start.model.empty() ? spec_.name : spec_.cold_start.model;
 }
 
 void InferenceService::make_ready(int index, double now) {
   Replica& replica = replicas_[index];
+  // Replicas placed before the run start with their weights on the node (a warm cache).
+  if (now == 0 && cluster_.weight_caches() != nullptr && spec_.cold_start.weights_bytes > 0)
+    cluster_.weight_caches()->keep(replica.assignment.node, weights_model(), spec_.cold_start.weights_bytes, now);
   replica.state = ReplicaState::ready;
   loads_[index] = ReplicaLoad{0, 0, slots(), 1.0, true};
   // A reused replica slot keeps its (idle) engine: stale timers may still point at it.
@@ -174,6 +200,8 @@ void InferenceService::make_ready(int index, double now) {
   for (const sg4::Host* gpu : replica.gpus) gpu_names.push_back(gpu->get_name());
   detail["gpus"] = gpu_names;
   if (now > 0) detail["cold_start_seconds"] = now - replica.placed_at;
+  if (now > 0 && replica.weights_source != WeightsSource::none)
+    detail["weights_from"] = replica.weights_source == WeightsSource::cache ? "cache" : "storage";
   add_event(now, now > 0 ? "replica_ready" : "replica_placed", detail.dump());
   record_replica_counts(now);
   drain_balancer_queue(now);
@@ -812,6 +840,10 @@ void InferenceService::report(RunResult& result) const {
   put("scale_ups", static_cast<double>(scale_ups_), "1");
   put("scale_downs", static_cast<double>(scale_downs_), "1");
   put("cold_start_mean", cold_start_.empty() ? nan : cold_start_.mean(), "s");
+  if (cluster_.weight_caches() != nullptr) {
+    put("cold_start_cache_hits", static_cast<double>(cold_start_cache_hits_), "1");
+    put("cold_start_cache_misses", static_cast<double>(cold_start_cache_misses_), "1");
+  }
   put("unplaced_replica_seconds", unplaced_integral_.area(), "s");
   put("gpu_hours", allocated_gpus_integral_.area() / 3600.0, "GPU*h");
   put("cost", allocated_gpus_integral_.area() / 3600.0 * cluster_.price_per_gpu_hour(spec_.site), "USD");

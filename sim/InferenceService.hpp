@@ -98,6 +98,7 @@ private:
     std::vector<simgrid::s4u::ExecPtr> execs;
     void on_activity_complete(const simgrid::s4u::Activity&) override;
   };
+  enum class WeightsSource { none, cache, storage };  // where a cold start's weights came from
   struct Replica {
     ReplicaState state = ReplicaState::stopped;
     GpuAssignment assignment;
@@ -114,6 +115,7 @@ private:
     double busy_collected_for_node = 0.0;      // busy area already credited to the node
     std::int64_t completed = 0;
     bool is_failed = false;                    // its hardware failed; not yet detected
+    WeightsSource weights_source = WeightsSource::none;  // of its last cold start
   };
 
   // Request path.
@@ -146,7 +148,8 @@ private:
   int new_replica_index();
   void make_ready(int index, double now);
   void begin_cold_start(int index);
-  void on_cold_start_done(int index, std::uint64_t generation);
+  std::string weights_model() const;  // the weights' name in node weight caches
+  void on_cold_start_done(int index, std::uint64_t generation, WeightsSource source);
   void drain(int index, double now);
   void stop_if_drained(int index, double now);
   void scale_to(int desired, double now, const std::string& reason);
@@ -193,6 +196,7 @@ private:
   TimeIntegral available_;  // 1 while at least min_ready_replicas replicas are ready on working hardware
   LatencyHistogram time_to_first_token_, time_per_output_token_;
   LatencyHistogram latency_, wait_, cold_start_;
+  std::int64_t cold_start_cache_hits_ = 0, cold_start_cache_misses_ = 0;  // with node weight caches
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;
   TimeIntegral ready_integral_, allocated_gpus_integral_, unplaced_integral_;
   // Ready plus draining replicas: the replicas whose busy time counts in the

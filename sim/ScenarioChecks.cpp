@@ -119,6 +119,15 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
     }
   }
   if (spec.data.is_enabled) check_data(spec, issue);
+  for (std::size_t s = 0; s < spec.platform.sites.size(); ++s) {
+    const WeightCacheSpec& cache = spec.platform.sites[s].weight_cache;
+    if (!cache.is_enabled()) continue;
+    try {
+      policy_registries().cache_evictions.check(cache.eviction, cache.eviction_params);
+    } catch (const PolicyError& error) {
+      issue(fmt::format("platform.sites[{}].weight_cache.eviction.policy", s), error.what());
+    }
+  }
   if (!issues.empty() || spec.platform.sites.empty()) return issues;
 
   // Every GPU, CPU and NIC must reach every other one over the network.

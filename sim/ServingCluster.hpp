@@ -15,6 +15,7 @@
 namespace leptonsim {
 
 class InferenceService;
+class NodeWeightCaches;
 
 class ServingCluster {
 public:
@@ -41,6 +42,9 @@ public:
 
   const SimNode& node(int index) const { return platform_.nodes[index]; }
   simgrid::s4u::Host* storage_host(const std::string& site) const;
+  // The nodes' model-weight caches (nullptr: none in the run).
+  NodeWeightCaches* weight_caches() const { return weight_caches_; }
+  void set_weight_caches(NodeWeightCaches* caches) { weight_caches_ = caches; }
   // USD per GPU-hour on the site's nodes: the node shape's hourly price / its GPUs.
   double price_per_gpu_hour(const std::string& site) const;
   // The GPU type of the site's nodes.
@@ -79,6 +83,7 @@ private:
   bool is_placement_scheduled_ = false;
   std::function<void()> capacity_listener_;
   RoomMaker room_maker_;
+  NodeWeightCaches* weight_caches_ = nullptr;
   std::vector<int> out_of_service_;  // per GPU: detected failures not yet repaired
   std::vector<int> held_milli_;      // per GPU: share held because it is out of service
   int out_of_service_count_ = 0;     // GPUs with out_of_service_ > 0

@@ -13,6 +13,7 @@
 #include "ServingCluster.hpp"
 #include "SqliteReport.hpp"
 #include "StorageSystem.hpp"
+#include "NodeWeightCaches.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -121,6 +122,8 @@ public:
 private:
   void create_services() {
     cluster_ = std::make_unique<ServingCluster>(platform_);
+    weight_caches_ = std::make_unique<NodeWeightCaches>(spec_, platform_, result_.events);
+    if (weight_caches_->is_enabled()) cluster_->set_weight_caches(weight_caches_.get());
     // Before anything is placed: spare nodes leave the pool.
     if (spec_.failures.is_enabled) failures_ = std::make_unique<FailureInjector>(spec_, platform_, *cluster_, result_.events);
     const PolicyRegistries& registries = policy_registries();
@@ -313,6 +316,7 @@ private:
     }
     if (failures_) failures_->report(result_);
     if (storage_) storage_->report(result_);
+    weight_caches_->report(result_);
     if (jobs_) {
       jobs_->report(result_);
       busy += jobs_->gpu_busy_seconds(spec_.duration) - jobs_busy_at_warmup_;
@@ -361,6 +365,7 @@ private:
   std::unique_ptr<JobScheduler> jobs_;
   std::unique_ptr<FailureInjector> failures_;
   std::unique_ptr<StorageSystem> storage_;
+  std::unique_ptr<NodeWeightCaches> weight_caches_;
   double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start

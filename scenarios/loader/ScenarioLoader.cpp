@@ -847,6 +847,12 @@ private:
       }
       read_fabric(reader, site);
       read_storage(reader, site);
+      if (const YAML::Node cache = reader.get("weight_cache"); cache.IsMap()) {
+        MapReader cache_reader(cache, "platform.sites[].weight_cache", reader.path("weight_cache"));
+        cache_reader.read("capacity", site.spec.weight_cache.capacity);
+        cache_reader.read("bandwidth", site.spec.weight_cache.bandwidth);
+        read_policy(cache_reader, "eviction", site.spec.weight_cache.eviction, site.spec.weight_cache.eviction_params);
+      }
       if (!first) continue;
       spec_.platform.sites.push_back(site.spec);
       sites_.push_back(std::move(site));
@@ -1154,6 +1160,7 @@ private:
       cold.read("image_pull", service.cold_start.image_pull);
       cold.read("weights", service.cold_start.weights_bytes);
       cold.read("warmup", service.cold_start.warmup);
+      cold.read("model", service.cold_start.model);
     }
     reader.read_choice("placement", service.placement,
                        {{"pack", ServiceSpec::Placement::pack}, {"spread", ServiceSpec::Placement::spread}});

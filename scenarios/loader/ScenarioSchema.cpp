@@ -160,6 +160,20 @@ std::vector<SchemaEntry> build_schema() {
       "Bandwidth of a storage node's network link, in each direction."));
   t.push_back(quantity("platform.sites[].storage.price", Q::money_rate).by_default("$0/h").at_least(0).doc(
       "Price per storage node-hour (owned hardware amortised, or rented); counted in `cost.storage`."));
+  t.push_back(map("platform.sites[].weight_cache").doc(
+      "A cache of model weights on each GPU node (local NVMe or host memory). A cold start whose model's weights are "
+      "in its node's cache reads them from there at `bandwidth` instead of over the network; on a miss the weights "
+      "arrive from storage and are kept, evicting others by the `eviction` policy until they fit."));
+  t.push_back(quantity("platform.sites[].weight_cache.capacity", Q::size).by_default("0B").at_least(0).doc(
+      "Bytes of weights each node keeps; 0 = no cache."));
+  t.push_back(quantity("platform.sites[].weight_cache.bandwidth", Q::bandwidth).by_default("5GBps").above(0).doc(
+      "Read bandwidth from the cache into the replica's GPUs (a PCIe Gen4 NVMe reads about 7 GB/s)."));
+  t.push_back(map("platform.sites[].weight_cache.eviction").doc("Which cached weights make room for new ones."));
+  t.push_back(text("platform.sites[].weight_cache.eviction.policy").by_default("lru").doc(
+      "Registered cache eviction policy: `lru` (least recently used) or `lfu` (least frequently used, ties least "
+      "recently used); `leptonsim policies --kind cache_eviction` lists them."));
+  t.push_back(quantity("platform.sites[].weight_cache.eviction.<param>", Q::number).doc(
+      "A parameter of the eviction policy."));
   t.push_back(list("platform.wan").of(ValueType::map).by_default("[]").doc(
       "Wide-area links. With more than one site, the links must connect every pair of sites (directly or through other sites)."));
   t.push_back(list("platform.wan[].between").of(ValueType::string).required().at_least(2).at_most(2).doc(
@@ -290,6 +304,8 @@ std::vector<SchemaEntry> build_schema() {
       "Model weights sent from the site's storage host to the replica's GPUs (split evenly over them)."));
   t.push_back(quantity("services[].cold_start.warmup", Q::duration).by_default("0s").at_least(0).doc(
       "Time after the weights arrive until the replica serves."));
+  t.push_back(text("services[].cold_start.model").by_default("the service's name").doc(
+      "Name of the weights in the nodes' `weight_cache`: services with the same model share cached weights."));
   t.push_back(choice("services[].placement").by_default("pack").one_of({"pack", "spread"}).doc(
       "Where new replicas go: `pack` fills the fullest node that fits, `spread` the emptiest."));
   t.push_back(integer("services[].min_ready_replicas").by_default("1").at_least(1).doc(

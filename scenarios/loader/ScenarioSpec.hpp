@@ -47,6 +47,16 @@ struct StorageSpec {
   int nodes() const { return racks * nodes_per_rack; }
 };
 
+// A cache of model weights on each GPU node of a site (see WeightCache): a
+// cold start whose weights are cached reads them locally.
+struct WeightCacheSpec {
+  double capacity = 0.0;            // bytes per node; 0 = no cache
+  double bandwidth = 5e9;           // bytes/s read from the cache into the replica's GPUs
+  std::string eviction = "lru";     // registered cache eviction policy
+  std::map<std::string, double> eviction_params;
+  bool is_enabled() const { return capacity > 0; }
+};
+
 // A region (cloud data centre) or an edge site.
 struct SiteSpec {
   std::string name;              // unique name, required
@@ -56,6 +66,7 @@ struct SiteSpec {
   std::string node = "h100x8";   // node shape name from the catalogue
   FabricSpec fabric;             // the site's network fabric
   StorageSpec storage;           // the site's storage nodes
+  WeightCacheSpec weight_cache;  // per GPU node: cached model weights
   // Racks on the fabric: GPU racks first, then storage racks.
   int fabric_racks() const { return racks + storage.racks; }
 };
@@ -138,6 +149,7 @@ struct ColdStartSpec {
   double image_pull = 0.0;       // seconds to pull the container image
   double weights_bytes = 0.0;    // bytes of model weights sent from storage to the replica's GPUs
   double warmup = 0.0;           // seconds after the weights arrive
+  std::string model;             // the weights' name in node weight caches; empty = the service's name
 };
 
 // Requests that wait at the load balancer because no replica can take them

@@ -203,11 +203,15 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"training-failures-checkpoint.yaml", {}},
       {"spot-and-spares.yaml", {"chat"}},
       {"storage-replication-repair.yaml", {}},
+      {"weight-cache-cold-starts.yaml", {"chat", "code", "tail-a", "tail-b", "tail-c"}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;
-    // The storage example needs its month for failures, rebuilds and their events (3 s).
-    const std::string duration = scenario.rfind("storage", 0) == 0 ? "duration=30d" : "duration=2h";
+    // The storage example needs its month for failures, rebuilds and their events (3 s), the
+    // cache example its 8 hours for evictions.
+    const std::string duration = scenario.rfind("storage", 0) == 0       ? "duration=30d"
+                                 : scenario.rfind("weight-cache", 0) == 0 ? "duration=8h"
+                                                                          : "duration=2h";
     const CliResult ran = run_leptonsim({"run", (kSource / "scenarios" / scenario).string(), "-o",
                                          (dir / "r.db").string(), "--set", duration, "--set", "warmup=0s",
                                          "--progress", "none", "-q"},

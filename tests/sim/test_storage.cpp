@@ -254,3 +254,66 @@ TEST_CASE("a run with disk failures, losses and restores is deterministic", "[st
   }
   CHECK(metric(first, "data.loss_events") > 10);
 }
+
+TEST_CASE("a cold start whose weights are in the node's cache reads them locally", "[storage][cache]") {
+  // One node; the replica (4 GPUs) starts at t = 0 with its 140 GB of weights
+  // on the node (warm cache). GPU 0 fails at 100 s (detected at once); the
+  // replacement goes on GPUs 1-4 of the same node. Cache hit: image pull 30 s
+  // + 140 GB / 20 GB/s + warm-up 20 s = 57 s. Without the cache (or with one
+  // too small for the weights) they come over the node's 100 Gb/s NIC instead.
+  const std::string base = R"(
+name: weight-cache
+duration: 1000s
+platform:
+  sites:
+    - name: lab
+      racks: 1
+      nodes_per_rack: 1
+      node: h100x8
+CACHE
+catalog:
+  node_shapes:
+    - {name: h100x8, nic: 100Gbps}
+services:
+  - name: api
+    replicas: 1
+    gpus_per_replica: 4
+    arrivals: {process: poisson, rate: 0.1/s}
+    service_time: 100ms
+    cold_start: {image_pull: 30s, weights: 140GB, warmup: 20s}
+failures:
+  detection: {period: 10s, delay: 0s}
+  trace: {path: failures.csv}
+)";
+  const std::map<std::string, std::string> trace = {{"failures.csv", "time,component,duration\n100,lab/r0/n0/gpu0,5000\n"}};
+  auto with_cache = [&](const std::string& cache) {
+    std::string yaml = base;
+    yaml.replace(yaml.find("CACHE"), 5, cache);
+    return run_with_files(yaml, trace);
+  };
+  auto ready = [](const RunResult& result) {
+    std::vector<double> times;
+    const auto details = details_of(result, "replica_ready", &times);
+    REQUIRE(details.size() == 1);
+    return std::make_pair(times[0], details[0].at("weights_from").get<std::string>());
+  };
+  const RunResult hit = with_cache("      weight_cache: {capacity: 200GB, bandwidth: 20GBps}");
+  CHECK(ready(hit).first == Approx(100.0 + 57.0).epsilon(1e-9));
+  CHECK(ready(hit).second == "cache");
+  CHECK(metric(hit, "cache.hits") == 1);
+  CHECK(metric(hit, "cache.misses") == 0);
+  CHECK(metric(hit, "cache.bytes_read") == Approx(140e9));
+  CHECK(metric(hit, "service.api.cold_start_cache_hits") == 1);
+
+  const RunResult none = with_cache("");
+  const RunResult too_small = with_cache("      weight_cache: {capacity: 100GB, bandwidth: 20GBps, eviction: {policy: lfu}}");
+  CHECK(ready(none).second == "storage");
+  CHECK(ready(too_small).second == "storage");
+  // The network path: at most 100 Gb/s into the node, so at least 140 GB / 12.5 GB/s = 11.2 s.
+  CHECK(ready(none).first - 100.0 >= 30.0 + 11.2 + 20.0 - 1e-6);
+  CHECK(ready(too_small).first == Approx(ready(none).first).epsilon(1e-9));
+  CHECK(metric(too_small, "cache.misses") == 1);
+  CHECK(metric(too_small, "cache.bytes_written") == 0);
+  CHECK(std::none_of(none.summary.begin(), none.summary.end(),
+                     [](const SummaryMetric& m) { return m.metric.rfind("cache.", 0) == 0; }));
+}

@@ -570,7 +570,7 @@ TEST_CASE("autoscaler registry: every policy, valid defaults, helpful errors", "
   for (const PolicyInfo& info : all)
     if (kinds.empty() || kinds.back() != info.kind) kinds.push_back(info.kind);
   CHECK(kinds == std::vector<std::string>{"load_balancer", "autoscaler", "job_queue", "job_placement", "redundancy",
-                                          "data_placement"});
+                                          "data_placement", "cache_eviction"});
 
   CHECK_THROWS_WITH(registry.make("hpaa", {}),
                     Catch::Contains("did you mean 'hpa'") && Catch::Contains("hpa, kpa, lepton, predictive, static, step"));

@@ -1,8 +1,9 @@
 // Redundancy schemes, data placement policies, the chunk layout and the
-// mean-time-to-data-loss formulas, checked against hand computations.
+// mean-time-to-data-loss formulas and the weight cache, checked against hand computations.
 #include "RegisterAllPolicies.hpp"
 #include "replication/ChunkLayout.hpp"
 #include "replication/DataLossEstimates.hpp"
+#include "replication/WeightCache.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -168,4 +169,72 @@ TEST_CASE("the Poisson mean-time estimate has the exact chi-square interval", "[
   const MeanTimeEstimate none = poisson_mean_time_estimate(1000.0, 0);
   CHECK(std::isinf(none.mean));
   CHECK(none.low == Approx(2000.0 / 7.37776).epsilon(1e-4));  // chi2(0.975, 2) = -2 ln 0.025
+}
+
+TEST_CASE("weight cache: LRU and LFU evict the hand-picked victims", "[replication][cache]") {
+  // Three 100 GB models fill a 300 GB cache (cached at t = 1, 2, 3); then
+  // A is used at 4 and 5, B at 6, C at 7. Room for D at 8:
+  //   LRU: last uses A 5, B 6, C 7          -> A goes;
+  //   LFU: uses A 3, B 2, C 2 (B older use) -> B goes.
+  const auto run = [](const std::string& policy) {
+    WeightCache cache(300e9, policy_registries().cache_evictions.make(policy, {}));
+    cache.insert("A", 100e9, 1);
+    cache.insert("B", 100e9, 2);
+    cache.insert("C", 100e9, 3);
+    CHECK(cache.lookup("A", 4));
+    CHECK(cache.lookup("A", 5));
+    CHECK(cache.lookup("B", 6));
+    CHECK(cache.lookup("C", 7));
+    CHECK_FALSE(cache.lookup("D", 8));
+    return cache.insert("D", 100e9, 8);
+  };
+  CHECK(run("lru") == std::vector<std::string>{"A"});
+  CHECK(run("lfu") == std::vector<std::string>{"B"});
+}
+
+TEST_CASE("weight cache: room is made for big weights, too-big weights are not kept", "[replication][cache]") {
+  WeightCache cache(300e9, policy_registries().cache_evictions.make("lru", {}));
+  CHECK(cache.insert("small-1", 100e9, 1).empty());
+  CHECK(cache.insert("small-2", 100e9, 2).empty());
+  CHECK(cache.insert("small-3", 50e9, 3).empty());
+  CHECK(cache.used_bytes() == Approx(250e9));
+  // 250 GB needs two evictions, oldest first.
+  CHECK(cache.insert("big", 250e9, 4) == std::vector<std::string>{"small-1", "small-2"});
+  CHECK(cache.used_bytes() == Approx(300e9));
+  CHECK(cache.contains("small-3"));
+  // Larger than the cache: nothing evicted, nothing kept; a repeated insert is a no-op.
+  CHECK(cache.insert("huge", 301e9, 5).empty());
+  CHECK_FALSE(cache.contains("huge"));
+  CHECK(cache.insert("big", 250e9, 6).empty());
+  CHECK(cache.entries().size() == 2);
+}
+
+TEST_CASE("weight cache: hit ratio of a cyclic sweep, LRU against LFU", "[replication][cache]") {
+  // Room for 2 of 3 equal models. A hot model H used every other cold start,
+  // two cold ones X, Y alternating between: H X H Y H X H Y ...
+  // LRU keeps H (always among the two most recent) and misses every X and Y:
+  // hits = the H uses after the first = n/2 - 1. LFU keeps H too (most uses),
+  // and the cold ones evict each other: the same count. With a plain cycle
+  // X Y Z X Y Z ... both miss every time (the classic LRU worst case; LFU's
+  // counts stay equal at 1, so its recency tie-break acts as LRU).
+  for (const std::string policy : {"lru", "lfu"}) {
+    WeightCache cache(200e9, policy_registries().cache_evictions.make(policy, {}));
+    int hits = 0;
+    const int n = 200;
+    for (int i = 0; i < n; ++i) {
+      const std::string model = i % 2 == 0 ? "H" : (i % 4 == 1 ? "X" : "Y");
+      if (cache.lookup(model, i)) ++hits;
+      else cache.insert(model, 100e9, i);
+    }
+    CHECK(hits == n / 2 - 1);
+    WeightCache cyclic(200e9, policy_registries().cache_evictions.make(policy, {}));
+    int cyclic_hits = 0;
+    for (int i = 0; i < 60; ++i) {
+      const std::string model(1, static_cast<char>('X' + i % 3));
+      if (cyclic.lookup(model, i)) ++cyclic_hits;
+      else cyclic.insert(model, 100e9, i);
+    }
+    INFO(policy);
+    CHECK(cyclic_hits == 0);
+  }
 }
