@@ -44,6 +44,9 @@ void check_data(const ScenarioSpec& spec, Issue& issue) {
           fmt::format("{} stores {} pieces per chunk on distinct {}, but site `{}` has {} storage {}", scheme->name(),
                       scheme->pieces(), by_rack ? "racks (rack_aware)" : "nodes", site->name, domains,
                       by_rack ? "racks" : "nodes"));
+  if (data.quorum.is_enabled && data.quorum.replicas > storage.nodes())
+    issue("data.quorum.replicas", fmt::format("{} replicas per key need {} distinct storage nodes, but site `{}` has {}",
+                                              data.quorum.replicas, data.quorum.replicas, site->name, storage.nodes()));
   const DiskType* disk = spec.catalog.find_disk(storage.disk);
   if (disk == nullptr) return;
   double stored = 0.0;

@@ -14,6 +14,7 @@
 #include "SqliteReport.hpp"
 #include "StorageSystem.hpp"
 #include "NodeWeightCaches.hpp"
+#include "QuorumStore.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -152,6 +153,10 @@ private:
       jobs_->start();
     }
     if (spec_.data.is_enabled) storage_ = std::make_unique<StorageSystem>(spec_, platform_, result_.events);
+    if (storage_ && spec_.data.quorum.is_enabled) {
+      quorum_ = std::make_unique<QuorumStore>(spec_, platform_, [this](int node) { return storage_->is_node_available(node); });
+      quorum_->start();
+    }
     if (failures_ && storage_) {
       failures_->set_storage_listener(FailureInjector::StorageListener{
           [this](int failure, const std::vector<int>& nodes, const std::vector<int>& disks, double now,
@@ -240,6 +245,7 @@ private:
         if (jobs_) jobs_->stop(t);
         if (failures_) failures_->stop(t);
         if (storage_) storage_->stop(t);
+        if (quorum_) quorum_->stop(t);
       }
     }
   }
@@ -249,6 +255,7 @@ private:
     if (jobs_) jobs_->sample(now, result_.timeseries);
     if (failures_) failures_->sample(now, result_.timeseries);
     if (storage_) storage_->sample(now, result_.timeseries);
+    if (quorum_) quorum_->sample(now, result_.timeseries);
     double busy = jobs_ ? jobs_->gpu_busy_seconds(now) : 0.0;
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
@@ -316,6 +323,7 @@ private:
     }
     if (failures_) failures_->report(result_);
     if (storage_) storage_->report(result_);
+    if (quorum_) quorum_->report(result_);
     weight_caches_->report(result_);
     if (jobs_) {
       jobs_->report(result_);
@@ -366,6 +374,7 @@ private:
   std::unique_ptr<FailureInjector> failures_;
   std::unique_ptr<StorageSystem> storage_;
   std::unique_ptr<NodeWeightCaches> weight_caches_;
+  std::unique_ptr<QuorumStore> quorum_;
   double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start

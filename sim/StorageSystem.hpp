@@ -54,6 +54,8 @@ public:
   void stop(double now);
   void sample(double now, std::vector<TimeSeries>& series);
   void report(RunResult& result) const;
+  // Whether the data site's storage node `node` (numbered within the site) is up and reachable.
+  bool is_node_available(int node) const { return node_down_[static_cast<std::size_t>(node)] == 0; }
   // USD per hour of the data site's storage nodes (price x nodes).
   double node_cost_per_hour() const;
 

@@ -3,6 +3,7 @@
 #include <QLocale>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,6 +33,35 @@ const char* const kServiceSuffixes[] = {"latency_p99", "slo_latency_p99_target",
 
 QString nonBreaking(const QString& text) {
   return text.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+}
+
+/// A unit for a span of hours: h below two days, days below two years, then years.
+struct HoursUnit {
+  double hours;
+  const char* one;
+  const char* many;
+};
+HoursUnit hoursUnitFor(double hours) {
+  const double magnitude = std::abs(hours);
+  if (magnitude < 48.0) return {1.0, "h", "h"};
+  if (magnitude < 2.0 * 8766.0) return {24.0, "day", "days"};
+  return {8766.0, "year", "years"};
+}
+QString formatHoursIn(double hours, const HoursUnit& unit) {
+  const QString number = significant(hours / unit.hours, 3);
+  return number + QLatin1Char(' ') + QString::fromLatin1(number == QLatin1String("1") ? unit.one : unit.many);
+}
+
+/// Bytes with a decimal prefix (1 GB = 1e9 B, like the scenarios' sizes): "1.07 TB".
+QString formatBytes(double bytes, const QString& suffix) {
+  static const char* const prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+  int prefix = 0;
+  double scaled = bytes;
+  while (std::abs(scaled) >= 999.5 && prefix < 6) {
+    scaled /= 1000.0;
+    ++prefix;
+  }
+  return significant(scaled, 3) + QLatin1Char(' ') + QString::fromLatin1(prefixes[prefix]) + suffix;
 }
 
 }  // namespace
@@ -64,6 +94,14 @@ QString DashboardHeadline::formatValue(double value, const QString& unit) {
     if (std::abs(value) < 1.0) return significant(value * 1000.0, 3) + QStringLiteral(" ms");
     return significant(value, 3) + QStringLiteral(" s");
   }
+  if (unit == QLatin1String("duration")) {
+    if (std::abs(value) < 120.0) return formatValue(value, QStringLiteral("s"));
+    if (std::abs(value) < 7200.0) return significant(value / 60.0, 3) + QStringLiteral(" min");
+    return formatValue(value / 3600.0, QStringLiteral("h"));
+  }
+  if (unit == QLatin1String("h")) return formatHoursIn(value, hoursUnitFor(value));
+  if (unit == QLatin1String("B")) return formatBytes(value, QStringLiteral("B"));
+  if (unit == QLatin1String("B/s")) return formatBytes(value, QStringLiteral("B/s"));
   if (unit == QLatin1String("USD")) return QStringLiteral("$") + QLocale(QLocale::English).toString(value, 'f', 2);
   if (unit == QLatin1String("%")) return formatPercent(value);
   if (unit.isEmpty() || unit == QLatin1String("1")) return significant(value, 4);
@@ -74,6 +112,42 @@ const HeadlineNumber* DashboardHeadline::number(const QString& metric, int runIn
   for (const HeadlineNumber& number : m_numbers)
     if (number.metric == metric && number.run_index == runIndex) return &number;
   return nullptr;
+}
+
+void DashboardHeadline::addMttdl(QStringList& parts, int runIndex, const std::map<std::string, double>& summary,
+                                 QStringList& tooltip) {
+  auto value = [&summary](const char* metric) {
+    const auto it = summary.find(metric);
+    return it == summary.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+  };
+  const double mttdl = value("data.mttdl");
+  const double low = value("data.mttdl_ci_low");
+  const double high = value("data.mttdl_ci_high");
+  if (!std::isfinite(mttdl) && !std::isfinite(low)) return;
+  auto record = [&](const char* metric, const QString& name, double number, const QString& text) {
+    if (!summary.count(metric)) return;
+    m_numbers << HeadlineNumber{runIndex, tr("data"), name, QString::fromLatin1(metric), number, text};
+    tooltip << QStringLiteral("%1 = %2 h").arg(QString::fromLatin1(metric), QString::number(number, 'g', 15));
+  };
+  // One unit for the estimate and its interval, so they read side by side.
+  const HoursUnit unit = hoursUnitFor(std::isfinite(mttdl) ? mttdl : low);
+  const QString lowText = std::isfinite(low) ? formatHoursIn(low, unit) : QStringLiteral("–");
+  const QString highText = std::isfinite(high) ? formatHoursIn(high, unit) : QStringLiteral("∞");
+  QString shown;
+  QString interval;
+  if (std::isfinite(mttdl)) {
+    shown = formatHoursIn(mttdl, unit);
+    interval = tr("95 % CI %1 – %2").arg(lowText, highText);
+  } else {
+    // No loss in the run: only a lower bound.
+    shown = QStringLiteral("> ") + lowText;
+    interval = tr("95 %, no loss seen");
+  }
+  record("data.mttdl", tr("MTTDL"), mttdl, shown);
+  record("data.mttdl_ci_low", tr("MTTDL 95 % CI low"), low, lowText);
+  record("data.mttdl_ci_high", tr("MTTDL 95 % CI high"), high, highText);
+  parts << QStringLiteral("%1&nbsp;<b>%2</b>&nbsp;<span style='color:#666'>(%3)</span>")
+               .arg(nonBreaking(tr("MTTDL")), nonBreaking(shown), nonBreaking(interval));
 }
 
 void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::RunDataset>>& runs,
@@ -174,6 +248,24 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
       add(jobParts, tr("jobs"), tr("effective training"), "jobs.effective_training_ratio", QStringLiteral("%"));
     if (!jobParts.isEmpty())
       groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("jobs")), jobParts.join(QStringLiteral(" · ")));
+    // The data layer: losses in red, the MTTDL with its confidence interval.
+    const bool hasData = std::any_of(summary.begin(), summary.end(),
+                                     [](const auto& entry) { return entry.first.rfind("data.", 0) == 0; });
+    QStringList dataParts;
+    if (hasData) {
+      const QString scope = tr("data");
+      auto markLoss = [&dataParts](std::optional<double> value) {
+        if (value && std::isfinite(*value) && *value > 0.0)
+          dataParts.last() = QStringLiteral("<span style='color:#c62828'>%1</span>").arg(dataParts.last());
+      };
+      markLoss(add(dataParts, scope, tr("loss events"), "data.loss_events", QStringLiteral("1")));
+      markLoss(add(dataParts, scope, tr("lost"), "data.bytes_lost", QStringLiteral("B")));
+      addMttdl(dataParts, runIndex, summary, tooltip);
+      add(dataParts, scope, tr("time to full redundancy"), "data.time_to_full_redundancy_mean", QStringLiteral("duration"));
+      add(dataParts, scope, tr("storage cost"), "cost.storage", QStringLiteral("USD"));
+    }
+    if (!dataParts.isEmpty())
+      groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("data")), dataParts.join(QStringLiteral(" · ")));
     QStringList runParts;
     add(runParts, QString(), tr("cost"), "cost.total", QStringLiteral("USD"));
     add(runParts, QString(), tr("GPU utilisation"), "cluster.gpu_utilization_mean", QStringLiteral("%"));

@@ -1,7 +1,9 @@
 // DashboardHeadline: the run's headline numbers from its summary, one line per
 // run above the dashboard's charts: per service p99 latency against the SLO
 // target (met or not), SLO attainment, throughput and drop fraction (LLM
-// services: TTFT and TPOT p99); per run cost and mean GPU utilisation. The
+// services: TTFT and TPOT p99); with a data layer, its losses (events, bytes),
+// MTTDL with its 95 % interval, mean time to full redundancy and storage cost;
+// per run cost and mean GPU utilisation. The
 // numbers are the summary's own values, formatted with units; the tooltip
 // lists each one's metric at full precision.
 #pragma once
@@ -10,7 +12,9 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "ReportDataset.hpp"
 
@@ -40,12 +44,16 @@ class DashboardHeadline : public QLabel {
   /// The rich text shown (also drawn into dashboard images).
   QString html() const { return text(); }
 
-  /// A summary value with its unit: seconds as ms/s, fractions as %, USD as $, req/s.
+  /// A summary value with its unit: seconds as ms/s, fractions as %, USD as $, req/s; bytes (B, B/s)
+  /// with a decimal prefix; hours (h) as h, days or years; "duration" (seconds) as s, min, h or days.
   static QString formatValue(double value, const QString& unit);
   /// Fractions of 1 as percent with enough decimals not to round 0.9996 to 100 %.
   static QString formatPercent(double fraction);
 
  private:
+  /// "MTTDL 3.2 years (95 % CI 1.1 – 9.8 years)", or its lower bound when the run lost nothing.
+  void addMttdl(QStringList& parts, int runIndex, const std::map<std::string, double>& summary, QStringList& tooltip);
+
   QList<HeadlineNumber> m_numbers;
 };
 

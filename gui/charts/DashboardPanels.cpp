@@ -2,6 +2,7 @@
 
 #include <QSet>
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace leptonsim::gui {
@@ -148,6 +149,47 @@ QList<PanelDefinition> buildStandardPanels() {
   jobGpus.event_kinds = {QStringLiteral("job_preempted"), QStringLiteral("job_interrupted")};
   panels << jobGpus;
 
+  // The data layer (storage nodes, disks, chunks): redundancy lost to failures and
+  // the rebuilds that restore it. Another series (cache., quorum., backup.) is one more
+  // curve(...) line in a panel's list; a run without that series just has no such curve,
+  // and a panel none of whose series a run has is not drawn.
+  PanelDefinition data;
+  data.id = QStringLiteral("data");
+  data.title = QStringLiteral("Data redundancy and repair");
+  data.value_axis_label = QStringLiteral("chunks / pieces");
+  data.second_value_axis_label = QStringLiteral("repair throughput (GB/s)");
+  // The throughput first, so the counts are drawn over it; the queue dashed over the chunks (with
+  // one failure at a time the two are often equal).
+  data.curves = {curve("data.repair_throughput", kCluster, kLine, "repair throughput", "GB/s", kGreen,
+                       Qt::SolidLine, true, 1e-9),
+                 curve("data.under_replicated_chunks", kCluster, kStep, "under-replicated chunks", "chunks", kOrange),
+                 curve("data.repair_queue", kCluster, kStep, "pieces waiting for repair", "pieces", kBlue,
+                       Qt::DashLine)};
+  data.event_kinds = {QStringLiteral("rebuild_started"), QStringLiteral("redundancy_restored"),
+                      QStringLiteral("data_loss")};
+  panels << data;
+
+  PanelDefinition dataLost;
+  dataLost.id = QStringLiteral("data_lost");
+  dataLost.title = QStringLiteral("Data lost");
+  dataLost.value_axis_label = QStringLiteral("lost since the start (GB)");
+  dataLost.curves = {curve("data.bytes_lost", kCluster, kStep, "bytes lost", "GB", kRed, Qt::SolidLine, false, 1e-9)};
+  dataLost.event_kinds = {QStringLiteral("data_loss")};
+  dataLost.events_that_show_panel = {QStringLiteral("data_loss")};
+  dataLost.shown_only_when_nonzero = true;
+  panels << dataLost;
+
+  PanelDefinition quorum;
+  quorum.id = QStringLiteral("quorum");
+  quorum.title = QStringLiteral("Quorum reads and writes");
+  quorum.value_axis_label = QStringLiteral("p99 latency (ms)");
+  quorum.second_value_axis_label = QStringLiteral("stale reads per interval");
+  quorum.curves = {curve("quorum.write_latency_p99", kCluster, kLine, "write p99", "ms", kBlue, Qt::SolidLine, false, 1e3),
+                   curve("quorum.read_latency_p99", kCluster, kLine, "read p99", "ms", kGreen, Qt::SolidLine, false, 1e3),
+                   curve("quorum.stale_reads", kCluster, kStep, "stale reads", "reads", kRed, Qt::DashLine, true)};
+  quorum.event_kinds = {QStringLiteral("failure"), QStringLiteral("repair")};
+  panels << quorum;
+
   PanelDefinition cost;
   cost.id = QStringLiteral("cost");
   cost.title = QStringLiteral("Cost");
@@ -165,17 +207,6 @@ QList<PanelDefinition> buildStandardPanels() {
   energy.curves = {curve("energy.power", kCluster, kLine, "power", "kW", kBlue, Qt::SolidLine, false, 0.001),
                    curve("energy.cumulative", kCluster, kLine, "cumulative", "kWh", kOrange, Qt::SolidLine, true)};
   panels << energy;
-
-  PanelDefinition storage;
-  storage.id = QStringLiteral("storage");
-  storage.title = QStringLiteral("Storage redundancy and repair traffic");
-  storage.value_axis_label = QStringLiteral("lowest redundancy (copies)");
-  storage.second_value_axis_label = QStringLiteral("repair traffic (GB/s)");
-  storage.curves = {curve("storage.redundancy_min", kCluster, kStep, "lowest redundancy", "", kBlue),
-                    curve("storage.repair_bandwidth", kCluster, kLine, "repair traffic", "GB/s", kOrange,
-                          Qt::SolidLine, true, 1e-9)};
-  storage.event_kinds = {QStringLiteral("data_loss"), QStringLiteral("repair")};
-  panels << storage;
 
   PanelDefinition events;
   events.id = QStringLiteral("events");
@@ -196,6 +227,12 @@ QList<PanelDefinition> buildStandardPanels() {
 
 bool hasPoints(const std::vector<const leptonsim::TimeSeries*>& curves) {
   return std::any_of(curves.begin(), curves.end(), [](const leptonsim::TimeSeries* s) { return s && !s->t.empty(); });
+}
+
+bool hasNonzeroValue(const std::vector<const leptonsim::TimeSeries*>& curves) {
+  return std::any_of(curves.begin(), curves.end(), [](const leptonsim::TimeSeries* s) {
+    return s && std::any_of(s->value.begin(), s->value.end(), [](double v) { return std::isfinite(v) && v != 0.0; });
+  });
 }
 
 }  // namespace
@@ -238,6 +275,7 @@ DashboardPlan DashboardPanels::plan(const RunList& runs) {
   DashboardPlan plan;
   for (const PanelDefinition& definition : standardPanels()) {
     bool shown = false;
+    bool hasData = false;  // some curve has points (zero or not)
     if (definition.per_entity) {
       std::set<std::string> entities;
       for (const auto& run : runs)
@@ -255,13 +293,18 @@ DashboardPlan DashboardPanels::plan(const RunList& runs) {
       }
     } else {
       for (const auto& run : runs) {
-        for (const PanelCurve& c : definition.curves) shown = shown || hasPoints(matchingSeries(*run, c, false, {}));
+        for (const PanelCurve& c : definition.curves) {
+          const auto curves = matchingSeries(*run, c, false, {});
+          hasData = hasData || hasPoints(curves);
+          shown = shown || (definition.shown_only_when_nonzero ? hasNonzeroValue(curves) : hasPoints(curves));
+        }
         for (const leptonsim::Event& event : run->events)
           shown = shown || definition.events_that_show_panel.contains(QString::fromStdString(event.kind));
       }
       if (shown) plan.panels << PanelInstance{definition, QString(), definition.title};
     }
-    if (!shown) plan.missing_titles << definition.title;
+    // A panel hidden because its data is all zero is not missing anything.
+    if (!shown && !hasData) plan.missing_titles << definition.title;
   }
   const QStringList covered = coveredSeries();
   std::set<QString> others;

@@ -59,6 +59,9 @@ struct PanelDefinition {
   QStringList event_kinds;            // drawn as markers
   /// Shown even without any of its series when events of these kinds exist.
   QStringList events_that_show_panel;
+  /// Shown only when some curve leaves 0 (a running total that stays 0, such as
+  /// bytes lost, says no more than the headline). Such a panel is not "missing".
+  bool shown_only_when_nonzero = false;
 };
 
 /// One chart to draw: a definition for one entity (or cluster-wide).

@@ -356,7 +356,11 @@ QColor TimeSeriesChart::eventKindColor(const QString& kind) {
   if (kind == QLatin1String("job_preempted")) return QColor(255, 127, 14);
   if (kind == QLatin1String("job_rejected")) return QColor(214, 39, 40);
   if (kind == QLatin1String("dag_stage_done")) return QColor(44, 160, 44);
-  if (kind == QLatin1String("data_loss")) return QColor(0, 0, 0);
+  // Data layer: rebuilds start (violet), redundancy is back (teal), data is lost (a strong magenta,
+  // drawn wider and opaque: the one event of the panel nobody should miss).
+  if (kind == QLatin1String("rebuild_started")) return QColor(148, 103, 189);
+  if (kind == QLatin1String("redundancy_restored")) return QColor(0, 150, 136);
+  if (kind == QLatin1String("data_loss")) return QColor(204, 0, 102);
   if (kind == QLatin1String("measurement_start")) return QColor(90, 90, 90);
   // Other kinds: a stable colour from the name.
   return QColor::fromHsv(static_cast<int>(qHash(kind) % 360), 140, 170);
@@ -366,8 +370,9 @@ EventMarkerItem* TimeSeriesChart::markerItemFor(const QString& kind) {
   for (EventMarkerItem* item : m_markerItems)
     if (item->kind() == kind) return item;
   QColor color = eventKindColor(kind);
-  color.setAlpha(170);
-  QPen pen(color, 1.2, kind == QLatin1String("measurement_start") ? Qt::DashDotLine : Qt::SolidLine);
+  const bool isAlarm = kind == QLatin1String("data_loss");
+  color.setAlpha(isAlarm ? 255 : 170);
+  QPen pen(color, isAlarm ? 2.2 : 1.2, kind == QLatin1String("measurement_start") ? Qt::DashDotLine : Qt::SolidLine);
   auto* item = new EventMarkerItem(this, kind, pen);
   item->setLayer(QStringLiteral("grid"));  // behind the curves
   m_markerItems.push_back(item);

@@ -61,7 +61,19 @@ void buildFromScenario(TopologyModel& model, const std::string& scenarioText, do
     const int site = indexOf[*topology.parent(v)];
     indexOf[v] = static_cast<int>(model.racks.size());
     model.sites[site].racks.push_back(indexOf[v]);
-    model.racks.push_back({topology.name(v), site, {}});
+    model.racks.push_back({topology.name(v), site, {}, false, {}});
+  }
+  for (auto v : topology.vertices_of_kind(VertexKind::storage_node)) {
+    const int rack = indexOf[*topology.parent(v)];
+    indexOf[v] = static_cast<int>(model.storage_nodes.size());
+    model.racks[rack].storage = true;
+    model.racks[rack].storage_nodes.push_back(indexOf[v]);
+    model.storage_nodes.push_back({topology.name(v), rack, {}});
+  }
+  for (auto v : topology.vertices_of_kind(VertexKind::disk)) {
+    const int node = indexOf[*topology.parent(v)];
+    model.storage_nodes[node].disks.push_back(static_cast<int>(model.disks.size()));
+    model.disks.push_back({topology.name(v), node});
   }
   for (auto v : topology.vertices_of_kind(VertexKind::node)) {
     const int rack = indexOf[*topology.parent(v)];
@@ -95,7 +107,7 @@ void buildFromNames(TopologyModel& model, const std::set<std::string>& gpuNames)
     if (!rackIndex.count(rack)) {
       rackIndex[rack] = static_cast<int>(model.racks.size());
       model.sites[siteIndex[site]].racks.push_back(rackIndex[rack]);
-      model.racks.push_back({rack, siteIndex[site], {}});
+      model.racks.push_back({rack, siteIndex[site], {}, false, {}});
     }
     if (!nodeIndex.count(node)) {
       nodeIndex[node] = static_cast<int>(model.nodes.size());
@@ -161,7 +173,102 @@ std::vector<Event> normaliseEvents(const std::vector<Event>& events, const Topol
   return out;
 }
 
+// Outages of storage disks and nodes from the failure events: a failure's own
+// detail.repaired_at, else the repair event of the same detail.failure, else the end.
+void buildStorageOutages(TopologyModel& model, const std::vector<Event>& events) {
+  if (model.disks.empty() && model.storage_nodes.empty()) return;
+  constexpr double kNever = std::numeric_limits<double>::infinity();
+  struct Down {
+    std::string entity;
+    double from;
+    double to;
+  };
+  std::vector<Down> downs;
+  std::map<std::string, std::size_t> byFailure;  // detail.failure -> index into downs
+  auto idOf = [](const Json& detail) -> std::string {
+    const auto id = detail.find("failure");
+    if (id == detail.end()) return {};
+    return id->is_string() ? id->get<std::string>() : id->dump();
+  };
+  for (const Event& event : events) {
+    if (event.kind != "failure" && event.kind != "repair") continue;
+    const Json detail = Json::parse(event.detail.empty() ? std::string("{}") : event.detail, nullptr, false);
+    const std::string id = detail.is_object() ? idOf(detail) : std::string();
+    if (event.kind == "failure") {
+      double to = kNever;
+      if (detail.is_object()) {
+        const auto repaired = detail.find("repaired_at");
+        if (repaired != detail.end() && repaired->is_number()) to = repaired->get<double>();
+      }
+      if (!id.empty()) byFailure[id] = downs.size();
+      downs.push_back({event.entity, event.t, to});
+    } else if (!id.empty()) {
+      const auto failure = byFailure.find(id);
+      if (failure != byFailure.end()) downs[failure->second].to = std::min(downs[failure->second].to, event.t);
+    } else {
+      // A repair without a failure id ends the earliest open outage of its component.
+      for (Down& down : downs)
+        if (down.entity == event.entity && down.to == kNever && down.from <= event.t) {
+          down.to = event.t;
+          break;
+        }
+    }
+  }
+  std::map<std::string, std::vector<TopologyModel::Outage>> byEntity;
+  for (const Down& down : downs)
+    if (down.to > down.from) byEntity[down.entity].push_back({down.from, down.to, true});
+  // A component's outages: its own, then those of everything that contains it.
+  auto outagesOf = [&byEntity](const std::string& name) {
+    std::vector<TopologyModel::Outage> outages;
+    bool own = true;
+    for (std::string current = name; !current.empty(); current = parentName(current), own = false) {
+      const auto found = byEntity.find(current);
+      if (found == byEntity.end()) continue;
+      for (TopologyModel::Outage outage : found->second) {
+        outage.own = own;
+        outages.push_back(outage);
+      }
+    }
+    return outages;
+  };
+  model.disk_outages.resize(model.disks.size());
+  for (std::size_t d = 0; d < model.disks.size(); ++d) model.disk_outages[d] = outagesOf(model.disks[d].name);
+  model.storage_node_outages.resize(model.storage_nodes.size());
+  for (std::size_t n = 0; n < model.storage_nodes.size(); ++n)
+    model.storage_node_outages[n] = outagesOf(model.storage_nodes[n].name);
+  // The time slider's step buttons stop where a disk changes state too.
+  std::set<double> times(model.change_times.begin(), model.change_times.end());
+  for (const auto& outages : model.disk_outages)
+    for (const TopologyModel::Outage& outage : outages) {
+      times.insert(outage.from);
+      if (std::isfinite(outage.to)) times.insert(outage.to);
+    }
+  model.change_times.assign(times.begin(), times.end());
+}
+
+bool isDown(const std::vector<TopologyModel::Outage>& outages, double t, bool ownOnly) {
+  return std::any_of(outages.begin(), outages.end(), [t, ownOnly](const TopologyModel::Outage& outage) {
+    return (!ownOnly || outage.own) && outage.from <= t && t < outage.to;
+  });
+}
+
 }  // namespace
+
+TopologyModel::DiskState TopologyModel::disk_state(int disk, double t) const {
+  if (disk < 0 || disk >= static_cast<int>(disk_outages.size())) return DiskState::ok;
+  const auto& outages = disk_outages[disk];
+  if (isDown(outages, t, true)) return DiskState::failed;
+  if (isDown(outages, t, false)) return DiskState::unreachable;
+  return DiskState::ok;
+}
+
+bool TopologyModel::storage_node_down(int node, double t) const {
+  return node >= 0 && node < static_cast<int>(storage_node_outages.size()) && isDown(storage_node_outages[node], t, false);
+}
+
+int TopologyModel::storage_rack_count() const {
+  return static_cast<int>(std::count_if(racks.begin(), racks.end(), [](const Rack& rack) { return rack.storage; }));
+}
 
 GpuState TopologyModel::state(int gpu, double t) const {
   return timeline ? timeline->state_at(gpus[gpu].name, t) : GpuState::free;
@@ -236,6 +343,7 @@ std::shared_ptr<const TopologyModel> build_topology_model(const RunDataset& run)
   const std::vector<Event> events = normaliseEvents(run.events, *model);
   model->timeline = std::make_shared<const ClusterStateTimeline>(events);
   model->change_times = model->timeline->change_times();
+  buildStorageOutages(*model, events);
 
   // Holders, and names the platform does not know.
   model->holders.assign(model->gpus.size(), {});

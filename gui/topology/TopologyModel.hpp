@@ -2,6 +2,12 @@
 // what happened on it over time, in the shape the topology view draws.
 // Built on a worker thread by build_topology_model and then only read.
 //
+// Storage racks (platform.sites[].storage) are racks with storage nodes and
+// their disks instead of GPU nodes. Disks have a state at a time from the
+// run's failure events (detail.repaired_at, or the repair of the same
+// detail.failure): failed when the disk itself failed, unreachable while its
+// storage node, rack or site is down.
+//
 // The platform comes from the run's resolved scenario (ScenarioLoader ->
 // Topology). GPU names in events are SimGrid host names, which are the
 // Topology names ("us-east/r0/n1/gpu3"); events that give a GPU relative to
@@ -30,6 +36,24 @@ struct TopologyModel {
     std::string name;
     int site = 0;
     std::vector<int> nodes;  // indices into nodes
+    bool storage = false;    // a storage rack: storage_nodes, no nodes
+    std::vector<int> storage_nodes;  // indices into storage_nodes
+  };
+  struct StorageNode {
+    std::string name;
+    int rack = 0;
+    std::vector<int> disks;  // indices into disks, disk0 first
+  };
+  struct Disk {
+    std::string name;
+    int storage_node = 0;
+  };
+  enum class DiskState { ok, failed, unreachable };
+  // A failure of a storage component or of what contains it: down in [from, to).
+  struct Outage {
+    double from = 0.0;
+    double to = 0.0;  // +inf when not repaired within the run
+    bool own = false;  // the component itself failed (not its node, rack or site)
   };
   struct Node {
     std::string name;
@@ -52,6 +76,8 @@ struct TopologyModel {
   std::vector<Node> nodes;
   std::vector<Gpu> gpus;
   std::unordered_map<std::string, int> gpu_index;  // lookup only, never iterated
+  std::vector<StorageNode> storage_nodes;
+  std::vector<Disk> disks;
 
   double duration = 0.0;              // simulated seconds covered by the run
   std::vector<double> change_times;   // when some GPU changes state, ascending
@@ -68,11 +94,18 @@ struct TopologyModel {
   double node_utilization(int node, double t) const;
   /// Lifetime busy fraction (replicas table) of the replica holding the GPU at t; NaN if none.
   double replica_busy_fraction(int gpu, double t) const;
+  /// A disk failed itself, or on a storage node, rack or site that is down, at t.
+  DiskState disk_state(int disk, double t) const;
+  /// The storage node (or its rack or site) is down at t.
+  bool storage_node_down(int node, double t) const;
+  int storage_rack_count() const;
 
   // Filled by build_topology_model.
   std::shared_ptr<const ClusterStateTimeline> timeline;
   std::vector<std::vector<Holder>> holders;     // per GPU, in time order
   std::vector<TimeSeries> node_utilization_series;  // per node (empty when absent)
+  std::vector<std::vector<Outage>> disk_outages;          // per disk
+  std::vector<std::vector<Outage>> storage_node_outages;  // per storage node (its own, its rack's, its site's)
   std::vector<ReplicaRecord> replicas;
   std::map<std::pair<std::string, int>, std::vector<std::size_t>> replicas_by_key;  // (service, index) -> rows
 };

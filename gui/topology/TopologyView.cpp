@@ -24,6 +24,17 @@ namespace {
 using leptonsim::GpuState;
 
 constexpr std::array<GpuState, 4> kStates{GpuState::free, GpuState::starting, GpuState::serving, GpuState::failed};
+using DiskState = TopologyModel::DiskState;
+constexpr std::array<DiskState, 3> kDiskStates{DiskState::ok, DiskState::failed, DiskState::unreachable};
+
+QString diskStateName(DiskState state) {
+  switch (state) {
+    case DiskState::ok: return QObject::tr("ok");
+    case DiskState::failed: return QObject::tr("failed");
+    case DiskState::unreachable: return QObject::tr("unreachable");
+  }
+  return {};
+}
 // Keeps the slider's integer range well inside int for very long runs.
 constexpr double kMaxSliderSteps = 1e6;
 const QColor kNoDataColor(236, 236, 236);
@@ -93,6 +104,7 @@ TopologyView::TopologyView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(status_);
 
   canvas_->setTooltipProvider([this](int gpu, int node) { return gpu >= 0 ? gpuDescription(gpu) : nodeDescription(node); });
+  canvas_->setStorageTooltipProvider([this](int disk, int node) { return storageDescription(disk, node); });
   connect(modeCombo_, &QComboBox::currentIndexChanged, this, [this] {
     recolor();
     updateLegend();
@@ -192,6 +204,7 @@ TopologyView::ColorMode TopologyView::colorMode() const { return static_cast<Col
 
 void TopologyView::recolor() {
   counts_ = {};
+  diskCounts_ = {};
   if (!model_) {
     status_->setText(loadError_.isEmpty() ? tr("No run shown.") : QString());
     return;
@@ -211,6 +224,17 @@ void TopologyView::recolor() {
     }
   }
   canvas_->setGpuColors(std::move(colours));
+  // Disks by state in both modes (they have no utilisation).
+  diskCounts_ = {};
+  std::vector<QColor> diskColours(model_->disks.size());
+  for (std::size_t d = 0; d < model_->disks.size(); ++d) {
+    const DiskState state = model_->disk_state(static_cast<int>(d), time_);
+    ++diskCounts_[static_cast<int>(state)];
+    diskColours[d] = diskStateColor(state);
+  }
+  std::vector<bool> nodesDown(model_->storage_nodes.size());
+  for (std::size_t n = 0; n < nodesDown.size(); ++n) nodesDown[n] = model_->storage_node_down(static_cast<int>(n), time_);
+  canvas_->setStorageColors(std::move(diskColours), std::move(nodesDown));
   status_->setText(statusText());
 }
 
@@ -219,11 +243,20 @@ QString TopologyView::statusText() const {
   QStringList parts;
   for (GpuState state : kStates)
     parts << QStringLiteral("%1 %2").arg(QString::fromLatin1(leptonsim::to_string(state))).arg(count(state));
-  return tr("t = %1 · %2 GPUs in %3 nodes: %4")
-      .arg(formatTime(time_))
-      .arg(model_->gpus.size())
-      .arg(model_->nodes.size())
-      .arg(parts.join(QStringLiteral(" · ")));
+  QString text = tr("t = %1 · %2 GPUs in %3 nodes: %4")
+                     .arg(formatTime(time_))
+                     .arg(model_->gpus.size())
+                     .arg(model_->nodes.size())
+                     .arg(parts.join(QStringLiteral(" · ")));
+  if (!model_->disks.empty()) {
+    QStringList diskParts;
+    for (DiskState state : kDiskStates) diskParts << QStringLiteral("%1 %2").arg(diskStateName(state)).arg(diskCount(state));
+    text += tr("  |  %1 disks in %2 storage nodes: %3")
+                .arg(model_->disks.size())
+                .arg(model_->storage_nodes.size())
+                .arg(diskParts.join(QStringLiteral(" · ")));
+  }
+  return text;
 }
 
 void TopologyView::updateLegend() {
@@ -253,6 +286,10 @@ void TopologyView::updateLegend() {
     layout->addWidget(new QLabel(tr("1"), legend_));
     layout->addSpacing(16);
     addSwatch(kNoDataColor, model_->has_node_utilization ? tr("no sample covers t") : tr("not held by a replica"));
+  }
+  if (!model_->disks.empty()) {
+    layout->addSpacing(16);
+    for (DiskState state : kDiskStates) addSwatch(diskStateColor(state), tr("disk %1").arg(diskStateName(state)));
   }
   layout->addStretch(1);
 }
@@ -310,6 +347,35 @@ QString TopologyView::nodeDescription(int node) const {
   if (model_->has_node_utilization)
     text += tr("<br>GPU utilisation (sample covering t): %1").arg(formatFraction(model_->node_utilization(node, time_)));
   return text;
+}
+
+QString TopologyView::storageDescription(int disk, int storageNode) const {
+  if (!model_) return {};
+  if (disk >= 0 && disk < static_cast<int>(model_->disks.size())) {
+    return QStringLiteral("<b>%1</b><br>%2")
+        .arg(QString::fromStdString(model_->disks[disk].name).toHtmlEscaped(),
+             tr("disk at %1: %2").arg(formatTime(time_), diskStateName(model_->disk_state(disk, time_))));
+  }
+  if (storageNode < 0 || storageNode >= static_cast<int>(model_->storage_nodes.size())) return {};
+  const auto& entry = model_->storage_nodes[storageNode];
+  std::array<int, 3> counts{};
+  for (int d : entry.disks) ++counts[static_cast<int>(model_->disk_state(d, time_))];
+  QStringList parts;
+  for (DiskState state : kDiskStates)
+    if (counts[static_cast<int>(state)] > 0) parts << QStringLiteral("%1 %2").arg(counts[static_cast<int>(state)]).arg(diskStateName(state));
+  QString text = QStringLiteral("<b>%1</b><br>").arg(QString::fromStdString(entry.name).toHtmlEscaped());
+  text += tr("storage node, %1 disks: %2").arg(entry.disks.size()).arg(parts.join(QStringLiteral(", ")));
+  if (model_->storage_node_down(storageNode, time_)) text += tr("<br>down at %1").arg(formatTime(time_));
+  return text;
+}
+
+QColor TopologyView::diskStateColor(DiskState state) {
+  switch (state) {
+    case DiskState::ok: return QColor(120, 144, 176);
+    case DiskState::failed: return stateColor(GpuState::failed);
+    case DiskState::unreachable: return QColor(240, 160, 160);
+  }
+  return Qt::black;
 }
 
 QColor TopologyView::stateColor(GpuState state) {

@@ -3,6 +3,7 @@
 // failed, from the run's events) or by GPU utilisation (the node.gpu_utilization
 // series, or each replica's lifetime busy fraction when the run has none).
 // A slider and step buttons move through time; a status line counts GPUs per state.
+// Storage racks show their disks: ok, failed, or unreachable (node, rack or site down).
 //
 // The platform is rebuilt from the run's scenario on a worker thread; loaded()
 // fires when it is drawn.
@@ -57,16 +58,21 @@ class TopologyView : public QWidget {
   /// GPUs of the platform per state at time(), indexed by GpuState.
   std::array<int, 4> stateCounts() const { return counts_; }
   int count(leptonsim::GpuState state) const { return counts_[static_cast<int>(state)]; }
+  /// Disks of the platform per state at time(), indexed by TopologyModel::DiskState.
+  int diskCount(TopologyModel::DiskState state) const { return diskCounts_[static_cast<int>(state)]; }
   QString statusText() const;
   /// Notes shown above the drawing (fallbacks, load errors); "" when none.
   QString messageText() const;
   /// Tooltip text of a GPU at time().
   QString gpuDescription(int gpu) const;
+  /// Tooltip text of a disk, or of a storage node when disk < 0, at time().
+  QString storageDescription(int disk, int storageNode) const;
 
   TopologyCanvas* canvas() const { return canvas_; }
   QSlider* timeSlider() const { return slider_; }
 
   static QColor stateColor(leptonsim::GpuState state);
+  static QColor diskStateColor(TopologyModel::DiskState state);
   /// Colour of a utilisation in [0, 1]; NaN gives the "no data" grey.
   static QColor utilizationColor(double fraction);
   /// "1:02:03" (and tenths when t is not a whole second).
@@ -92,6 +98,7 @@ class TopologyView : public QWidget {
   double time_ = 0.0;
   double sliderStep_ = 1.0;  // simulated seconds per slider step
   std::array<int, 4> counts_{};
+  std::array<int, 3> diskCounts_{};
   QString loadError_;
 
   QComboBox* modeCombo_ = nullptr;

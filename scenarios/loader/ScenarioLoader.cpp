@@ -1355,6 +1355,27 @@ private:
       repair.read("parallelism", data.repair.parallelism);
     }
     reader.read("price_per_gb_month", data.price_per_gb_month);
+    if (const YAML::Node quorum_node = reader.get("quorum"); quorum_node.IsMap()) {
+      MapReader quorum(quorum_node, "data.quorum", "data.quorum");
+      QuorumSpec& q = data.quorum;
+      q.is_enabled = true;
+      quorum.read("replicas", q.replicas);
+      const bool w_given = quorum.read("write_quorum", q.write_quorum);
+      const bool r_given = quorum.read("read_quorum", q.read_quorum);
+      quorum.read("keys", q.keys);
+      quorum.read("value_size", q.value_size);
+      quorum.read("write_rate", q.write_rate);
+      quorum.read("read_rate", q.read_rate);
+      if (auto service = quorum.read_distribution("service_time")) q.service_time = *service;
+      if (w_given && q.write_quorum > q.replicas)
+        diagnostics_.at(quorum.mark("write_quorum"), quorum.path("write_quorum"),
+                        fmt::format("a write quorum of {} is more than the {} replicas", q.write_quorum, q.replicas));
+      if (r_given && q.read_quorum > q.replicas)
+        diagnostics_.at(quorum.mark("read_quorum"), quorum.path("read_quorum"),
+                        fmt::format("a read quorum of {} is more than the {} replicas", q.read_quorum, q.replicas));
+      if (q.write_rate <= 0 && q.read_rate <= 0)
+        diagnostics_.at(quorum_node.Mark(), "data.quorum", "give `write_rate` or `read_rate` (operations per second)");
+    }
   }
 
   FailureClassSpec read_failure_class(const YAML::Node& item, const std::string& path) {

@@ -518,6 +518,27 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(integer("data.repair.parallelism").by_default("64").at_least(1).doc("Pieces rebuilt at the same time."));
   t.push_back(quantity("data.price_per_gb_month", Q::number).by_default("0").at_least(0).doc(
       "USD per GB (10^9 bytes) stored per month (730 h), counting every piece (redundancy included); in `cost.storage`."));
+  t.push_back(map("data.quorum").doc(
+      "Quorum reads and writes of small replicated keys (metadata, checkpoint manifests), Dynamo/Cassandra style: each "
+      "key has `replicas` (N) copies on distinct storage nodes chosen at random; an operation goes to all N, a write is "
+      "acknowledged when `write_quorum` (W) replicas applied it, a read answers when `read_quorum` (R) replicas "
+      "responded, with the newest version among them. W + R > N is strong (a read always sees the last acknowledged "
+      "write); otherwise eventual, and reads older than a write acknowledged before they began are counted as stale. "
+      "Each replica's response is its network transfer (through the fabric, shared with repair traffic) plus "
+      "`service_time`; replicas on unavailable nodes do not answer, and an operation that cannot reach its quorum fails. "
+      "There is no hinted handoff or read repair: a replica that missed writes while down keeps old versions until the "
+      "key is written again."));
+  t.push_back(integer("data.quorum.replicas").by_default("3").at_least(1).doc("Replicas per key (N)."));
+  t.push_back(integer("data.quorum.write_quorum").by_default("2").at_least(1).doc("Replicas that must apply a write (W), at most N."));
+  t.push_back(integer("data.quorum.read_quorum").by_default("2").at_least(1).doc("Replicas that must answer a read (R), at most N."));
+  t.push_back(integer("data.quorum.keys").by_default("1000").at_least(1).doc("Keys; each operation picks one uniformly."));
+  t.push_back(quantity("data.quorum.value_size", Q::size).by_default("4KB").at_least(0).doc(
+      "Bytes sent to each replica by a write, and from each replica by a read."));
+  t.push_back(quantity("data.quorum.write_rate", Q::rate).by_default("0/s").at_least(0).doc("Writes per second (Poisson)."));
+  t.push_back(quantity("data.quorum.read_rate", Q::rate).by_default("0/s").at_least(0).doc("Reads per second (Poisson)."));
+  t.push_back(distribution("data.quorum.service_time", Q::duration).by_default("exponential, mean 1ms").at_least(0).doc(
+      "Time a replica takes to apply a write, or to read the value, once the request is there."));
+  add_distribution_forms(t, "data.quorum.service_time", Q::duration, "replica service time");
 
   // Catalogue overrides.
   t.push_back(map("catalog").doc(

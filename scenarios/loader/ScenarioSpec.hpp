@@ -347,6 +347,21 @@ struct DataRepairSpec {
   int parallelism = 64;            // pieces rebuilt at once, >= 1
 };
 
+// Quorum reads and writes of small replicated keys (metadata, checkpoint
+// manifests) on the storage nodes: N replicas, write quorum W, read quorum R.
+struct QuorumSpec {
+  bool is_enabled = false;         // true when `data.quorum` is given
+  int replicas = 3;                // N, on distinct storage nodes
+  int write_quorum = 2;            // W
+  int read_quorum = 2;             // R
+  int keys = 1000;                 // keys, chosen uniformly by each operation
+  double value_size = 4096;        // bytes written or read per replica
+  double write_rate = 0.0;         // writes per second (Poisson)
+  double read_rate = 0.0;          // reads per second (Poisson)
+  // Time a replica takes to apply a write or read a value once it has the request (disk, software).
+  DistributionSpec service_time{DistributionSpec::Kind::exponential, 1e-3, 0.0};
+};
+
 struct DataSpec {
   bool is_enabled = false;         // true when the scenario has a `data:` section
   std::string site;                // site whose storage nodes hold the data; "" = the first site
@@ -356,6 +371,7 @@ struct DataSpec {
   std::string placement_policy = "rack_aware";         // registered data placement policy
   std::map<std::string, double> placement_params;
   DataRepairSpec repair;
+  QuorumSpec quorum;
   double price_per_gb_month = 0.0; // USD per GB (1e9 bytes) stored per month (730 h), raw bytes incl. redundancy
 };
 

@@ -143,6 +143,10 @@ class DashboardViewTest : public QObject {
   void missingPanelsLineIsQuietAndKnowsSummaryOnlyTokenLatency();
   void gpuPanelCountsBusyGpusOnTheLeftAxis();
   void jobsReportShowsJobPanelsAndHeadline();
+  void dataPanelShowsRedundancyRepairAndLoss();
+  void dataPanelLeavesOutAbsentCurves();
+  void dataHeadlineShowsLossMttdlAndStorageCost();
+  void storageReportShowsDataPanelAndHeadline();
 };
 
 void DashboardViewTest::panelsAreShownOnlyWithData() {
@@ -575,6 +579,12 @@ void DashboardViewTest::rendersRealReportsWithoutBeingShown() {
                                           ".slo_latency_p99_target"))
     QCOMPARE(latency->referenceLineValue(0), *slo);
   QVERIFY(view.missingPanelTitles().contains(QStringLiteral("Jobs")));
+  // A serving-only run has no data layer: no Data panels, no data headline.
+  QVERIFY(!view.chart(QStringLiteral("Data redundancy and repair")));
+  QVERIFY(!view.chart(QStringLiteral("Data lost")));
+  QVERIFY(view.missingPanelTitles().contains(QStringLiteral("Data redundancy and repair")));
+  QVERIFY(!view.headline()->html().contains(QStringLiteral("MTTDL")));
+  QVERIFY(!view.headline()->number(QStringLiteral("data.loss_events")));
   const QImage image = view.renderImage(1200, 300);
   QVERIFY(inkPixels(image, image.rect()) > 20000);
   // Kept for looking at (the build's own tmp dir would vanish with the test).
@@ -815,6 +825,214 @@ void DashboardViewTest::jobsReportShowsJobPanelsAndHeadline() {
   const QImage image = view.renderImage(1200, 300);
   QVERIFY(inkPixels(image, image.rect()) > 20000);
   image.save(QDir::temp().filePath(QStringLiteral("leptonsim-dashboard-jobs.png")));
+}
+
+namespace {
+
+/// The data layer's series: a disk fails at 10 min (100 chunks, 100 pieces), a rebuild at 2 GB/s
+/// until 30 min; `lostBytes` are lost at 20 min.
+std::vector<TimeSeries> dataSeries(double lostBytes) {
+  std::vector<TimeSeries> all;
+  auto during = [](int i) { return i >= 10 && i < 30; };
+  all.push_back(makeSeries("data.under_replicated_chunks", "", 60, 60, [during](int i) { return during(i) ? 100.0 - 4 * (i - 10) : 0.0; }));
+  all.push_back(makeSeries("data.repair_queue", "", 60, 60, [during](int i) { return during(i) ? 100.0 - 5 * (i - 10) : 0.0; }));
+  all.push_back(makeSeries("data.repair_throughput", "", 60, 60, [during](int i) { return during(i) ? 2e9 : 0.0; }));
+  all.push_back(makeSeries("data.bytes_lost", "", 60, 60, [lostBytes](int i) { return i >= 20 ? lostBytes : 0.0; }));
+  return all;
+}
+
+std::vector<Event> dataEvents(bool withLoss) {
+  std::vector<Event> events = {
+      makeEvent(600, "failure", "dc/sr0/s1/disk3", R"({"failure":1,"cause":"disk"})"),
+      makeEvent(600, "rebuild_started", "dc/sr0/s1/disk3", R"({"failure":1,"pieces":100})"),
+      makeEvent(1800, "redundancy_restored", "dc/sr0/s1/disk3", R"({"failure":1,"seconds":1200,"pieces":100})"),
+  };
+  if (withLoss) events.push_back(makeEvent(1200, "data_loss", "dc/sr1/s0/disk1", R"({"chunks":2,"bytes":2e9})"));
+  return events;
+}
+
+}  // namespace
+
+void DashboardViewTest::dataPanelShowsRedundancyRepairAndLoss() {
+  const QString title = QStringLiteral("Data redundancy and repair");
+  DashboardView view;
+  view.setRuns({makeRun(1, 42, dataSeries(0.0), dataEvents(false))});
+  TimeSeriesChart* chart = view.chart(title);
+  QVERIFY(chart);
+  QCOMPARE(chart->curveCount(), 3);
+  QMap<QString, int> index;
+  for (int i = 0; i < chart->curveCount(); ++i) index[chart->curveOptions(i).series] = i;
+  // Chunks and pieces are counts (steps) on the left axis; the throughput GB/s on the right.
+  for (const char* counts : {"data.under_replicated_chunks", "data.repair_queue"}) {
+    const int i = index.value(QString::fromLatin1(counts), -1);
+    QVERIFY2(i >= 0, counts);
+    QCOMPARE(chart->curveGraph(i)->valueAxis(), chart->yAxis);
+    QCOMPARE(chart->curveGraph(i)->lineStyle(), QCPGraph::lsStepLeft);
+  }
+  const int throughput = index.value(QStringLiteral("data.repair_throughput"), -1);
+  QVERIFY(throughput >= 0);
+  QCOMPARE(chart->curveGraph(throughput)->valueAxis(), chart->yAxis2);
+  QCOMPARE(chart->curveOptions(throughput).unit, QStringLiteral("GB/s"));
+  QCOMPARE(chart->curveGraph(throughput)->data()->at(15)->value, 2.0);
+  QCOMPARE(chart->secondValueAxisLabel(), QStringLiteral("repair throughput (GB/s)"));
+  QCOMPARE(chart->curveGraph(index.value(QStringLiteral("data.under_replicated_chunks")))->data()->at(9)->value, 100.0);
+  // Rebuilds and restored redundancy are markers; failures stay on the failures panel.
+  QCOMPARE(chart->eventMarkerCount(QStringLiteral("rebuild_started")), 1);
+  QCOMPARE(chart->eventMarkerCount(QStringLiteral("redundancy_restored")), 1);
+  QCOMPARE(chart->eventMarkerCount(QStringLiteral("failure")), 0);
+  QVERIFY(chart->tooltipTextAt(1800).contains(QStringLiteral("redundancy restored")));
+  // Nothing lost: bytes lost stays 0, and a panel of zeros is neither drawn nor "missing".
+  QVERIFY(!view.chart(QStringLiteral("Data lost")));
+  QVERIFY(!view.missingPanelTitles().contains(QStringLiteral("Data lost")));
+  QVERIFY(!view.missingPanelTitles().contains(title));
+
+  // A loss: the "Data lost" panel in GB, and loss markers in a strong colour on both panels.
+  view.setRuns({makeRun(1, 42, dataSeries(2.5e9), dataEvents(true))});
+  TimeSeriesChart* lost = view.chart(QStringLiteral("Data lost"));
+  QVERIFY(lost);
+  QCOMPARE(lost->curveCount(), 1);
+  QCOMPARE(lost->curveOptions(0).unit, QStringLiteral("GB"));
+  QCOMPARE(lost->curveGraph(0)->data()->at(lost->curveGraph(0)->data()->size() - 1)->value, 2.5);
+  QCOMPARE(lost->eventMarkerCount(QStringLiteral("data_loss")), 1);
+  QCOMPARE(view.chart(title)->eventMarkerCount(QStringLiteral("data_loss")), 1);
+  const QColor loss = TimeSeriesChart::eventKindColor(QStringLiteral("data_loss"));
+  for (const char* other : {"failure", "repair", "rebuild_started", "redundancy_restored", "job_failed"})
+    QVERIFY2(loss != TimeSeriesChart::eventKindColor(QString::fromLatin1(other)), other);
+  QVERIFY(loss.saturation() > 200 && loss.value() > 150);  // strong, not grey or black
+  QVERIFY(TimeSeriesChart::eventKindColor(QStringLiteral("rebuild_started")) !=
+          TimeSeriesChart::eventKindColor(QStringLiteral("redundancy_restored")));
+  // Drawn: the loss marker's colour is in the image.
+  const QImage image = view.renderImage(1200, 300);
+  QVERIFY(pixelsOfColor(image, image.rect(), loss) > 100);
+}
+
+void DashboardViewTest::dataPanelLeavesOutAbsentCurves() {
+  // Only the under-replicated chunks (e.g. an older report): one curve, no right axis.
+  std::vector<TimeSeries> series = serviceSeries("chat");
+  series.push_back(makeSeries("data.under_replicated_chunks", "", 60, 60, [](int i) { return i % 7; }));
+  DashboardView view;
+  view.setRuns({makeRun(1, 1, series)});
+  TimeSeriesChart* chart = view.chart(QStringLiteral("Data redundancy and repair"));
+  QVERIFY(chart);
+  QCOMPARE(chart->curveCount(), 1);
+  QCOMPARE(chart->secondValueAxisLabel(), QString());
+  QVERIFY(!view.chart(QStringLiteral("Data lost")));
+  // Series of the data layer that no panel lists yet are offered as other series.
+  series.push_back(makeSeries("cache.hit_ratio", "dc/r0/n0", 60, 60, [](int) { return 0.9; }));
+  view.setRuns({makeRun(1, 1, series)});
+  QVERIFY(view.otherSeries().contains(QStringLiteral("cache.hit_ratio")));
+  // Every curve of the Data panels is a series of the report schema's data layer.
+  for (const PanelDefinition& panel : DashboardPanels::standardPanels())
+    if (panel.id.startsWith(QStringLiteral("data")))
+      for (const PanelCurve& curve : panel.curves) QVERIFY(curve.series.startsWith(QStringLiteral("data.")));
+}
+
+void DashboardViewTest::dataHeadlineShowsLossMttdlAndStorageCost() {
+  std::map<std::string, double> summary{{"data.chunks", 1000.0},
+                                        {"data.loss_events", 2.0},
+                                        {"data.bytes_lost", 3.2e9},
+                                        {"data.time_to_full_redundancy_mean", 5400.0},
+                                        {"data.mttdl", 360.0},
+                                        {"data.mttdl_ci_low", 90.0},
+                                        {"data.mttdl_ci_high", 2000.0},
+                                        {"cost.storage", 812.345},
+                                        {"cost.total", 1000.0}};
+  auto run = makeRun(1, 42, dataSeries(3.2e9), {}, summary);
+  run->overview.units["data.bytes_lost"] = "B";
+  run->overview.units["data.mttdl"] = "h";
+  run->overview.units["cost.storage"] = "USD";
+  DashboardView view;
+  view.setRuns({run});
+  const DashboardHeadline* headline = view.headline();
+  struct Expected {
+    const char* metric;
+    const char* text;
+  };
+  const Expected expected[] = {{"data.loss_events", "2"},
+                               {"data.bytes_lost", "3.2 GB"},
+                               {"data.time_to_full_redundancy_mean", "90 min"},
+                               {"data.mttdl", "15 days"},
+                               {"data.mttdl_ci_low", "3.75 days"},
+                               {"data.mttdl_ci_high", "83.3 days"},
+                               {"cost.storage", "$812.35"}};
+  for (const Expected& e : expected) {
+    const HeadlineNumber* number = headline->number(QString::fromLatin1(e.metric));
+    QVERIFY2(number, e.metric);
+    QCOMPARE(number->value, summary.at(e.metric));
+    QCOMPARE(number->text, QString::fromUtf8(e.text));
+    QCOMPARE(number->scope, QStringLiteral("data"));
+  }
+  const QString html = headline->html();
+  QVERIFY2(html.contains(QStringLiteral("MTTDL&nbsp;<b>15&nbsp;days</b>")), qPrintable(html));
+  QVERIFY(html.contains(QStringLiteral("95&nbsp;%&nbsp;CI&nbsp;3.75&nbsp;days&nbsp;–&nbsp;83.3&nbsp;days")));
+  QVERIFY(html.contains(QStringLiteral("#c62828")));  // losses in red
+  QVERIFY(headline->toolTip().contains(QStringLiteral("data.mttdl = 360 h")));
+
+  // No loss: the MTTDL is NULL and only its lower bound is known; nothing in red.
+  summary["data.loss_events"] = 0.0;
+  summary["data.bytes_lost"] = 0.0;
+  summary["data.mttdl"] = kNaN;
+  summary["data.mttdl_ci_high"] = kNaN;
+  summary["data.mttdl_ci_low"] = 26298.0;
+  view.setRuns({makeRun(1, 42, dataSeries(0.0), {}, summary)});
+  QCOMPARE(view.headline()->number(QStringLiteral("data.mttdl"))->text, QStringLiteral("> 3 years"));
+  QCOMPARE(view.headline()->number(QStringLiteral("data.bytes_lost"))->text, QStringLiteral("0 B"));
+  QVERIFY(view.headline()->html().contains(QStringLiteral("no&nbsp;loss&nbsp;seen")));
+  QVERIFY(!view.headline()->html().contains(QStringLiteral("#c62828")));
+
+  QCOMPARE(DashboardHeadline::formatValue(1.5e12, QStringLiteral("B")), QStringLiteral("1.5 TB"));
+  QCOMPARE(DashboardHeadline::formatValue(999.0, QStringLiteral("B")), QStringLiteral("999 B"));
+  QCOMPARE(DashboardHeadline::formatValue(4e9, QStringLiteral("B/s")), QStringLiteral("4 GB/s"));
+  QCOMPARE(DashboardHeadline::formatValue(12.0, QStringLiteral("h")), QStringLiteral("12 h"));
+  QCOMPARE(DashboardHeadline::formatValue(24.0 * 365.25 * 40, QStringLiteral("h")), QStringLiteral("40 years"));
+  QCOMPARE(DashboardHeadline::formatValue(45.0, QStringLiteral("duration")), QStringLiteral("45 s"));
+  QCOMPARE(DashboardHeadline::formatValue(3.0 * 86400, QStringLiteral("duration")), QStringLiteral("3 days"));
+  QCOMPARE(DashboardHeadline::formatValue(10.0 * 3600, QStringLiteral("duration")), QStringLiteral("10 h"));
+}
+
+void DashboardViewTest::storageReportShowsDataPanelAndHeadline() {
+  // The storage example: 30 days of disk and node failures, rebuilt rack-aware with 3 replicas.
+  QTemporaryDir dir;
+  const QString path = dir.filePath(QStringLiteral("storage.db"));
+  const QString error = runCli(path, QStringLiteral("storage-replication-repair.yaml"), {});
+  QVERIFY2(error.isEmpty(), qPrintable(error));
+  auto run = std::make_shared<const RunDataset>(load_run_dataset(path.toStdString(), 1));
+  DashboardView view;
+  view.setRuns({run});
+  TimeSeriesChart* chart = view.chart(QStringLiteral("Data redundancy and repair"));
+  QVERIFY(chart);
+  QStringList series;
+  for (int i = 0; i < chart->curveCount(); ++i) series << chart->curveOptions(i).series;
+  QCOMPARE(series, (QStringList{QStringLiteral("data.repair_throughput"), QStringLiteral("data.under_replicated_chunks"),
+                                QStringLiteral("data.repair_queue")}));
+  // A month of failures: rebuilds start and finish, and chunks were under-replicated at some point.
+  QVERIFY(chart->eventMarkerCount(QStringLiteral("rebuild_started")) > 0);
+  QVERIFY(chart->eventMarkerCount(QStringLiteral("redundancy_restored")) > 0);
+  bool degraded = false;
+  for (const auto& point : *chart->curveGraph(1)->data()) degraded = degraded || point.value > 0;
+  QVERIFY(degraded);
+  // The repair throughput in GB/s, about the scenario's 4 GB/s budget at most (a piece's bytes
+  // count in the interval it completes in, so a sample may exceed the budget by a little).
+  double fastest = 0.0;
+  for (const auto& point : *chart->curveGraph(0)->data()) fastest = std::max(fastest, point.value);
+  QVERIFY2(fastest > 0.1 && fastest <= 4.0 * 1.01, qPrintable(QString::number(fastest)));
+  // Losses (if any) have their panel; no jobs in this run.
+  const double lost = run->summary_value("data.bytes_lost").value_or(0.0);
+  QCOMPARE(view.chart(QStringLiteral("Data lost")) != nullptr, lost > 0.0);
+  QVERIFY(!view.chart(QStringLiteral("Jobs")));
+  QVERIFY(view.chart(QStringLiteral("Failures, repairs and scaling events")));
+  // The headline's data numbers are the summary's.
+  const DashboardHeadline* headline = view.headline();
+  for (const char* metric : {"data.loss_events", "data.bytes_lost", "cost.storage", "data.mttdl_ci_low"}) {
+    const HeadlineNumber* number = headline->number(QString::fromLatin1(metric));
+    QVERIFY2(number, metric);
+    const double value = run->summary_value(metric).value();
+    QVERIFY2(number->value == value || (std::isnan(number->value) && std::isnan(value)), metric);
+  }
+  QVERIFY2(headline->html().contains(QStringLiteral("MTTDL")), qPrintable(headline->html()));
+  const QImage image = view.renderImage(1400, 300);
+  QVERIFY(inkPixels(image, image.rect()) > 20000);
+  image.save(QDir::temp().filePath(QStringLiteral("leptonsim-dashboard-storage.png")));
 }
 
 QTEST_MAIN(DashboardViewTest)

@@ -304,6 +304,44 @@ class TestPlotCommand : public QObject {
     verifyPdf(QDir(out).filePath(QStringLiteral("run-2-dashboard.pdf")));
   }
 
+  void storageReportDashboardHasTheDataPanel() {
+    // A run of the data layer only: chunks under-replicated after a disk failure, a rebuild,
+    // and a loss. Its dashboard draws the Data panels' curves and the loss markers.
+    leptonsim::RunResult run;
+    run.run.scenario_name = "storage-test";
+    run.run.scenario_hash = "h";
+    run.run.scenario_text = "name: storage-test\n";
+    run.run.seed = 1;
+    run.run.version = "test";
+    run.run.simulated_seconds = 3600;
+    run.parameters = {{"seed", "1"}};
+    run.timeseries.push_back(makeSeries("data.under_replicated_chunks", "", 120,
+                                        [](int i, int) { return i >= 20 && i < 80 ? 400.0 - 5 * (i - 20) : 0.0; }, 0));
+    run.timeseries.push_back(makeSeries("data.repair_queue", "", 120,
+                                        [](int i, int) { return i >= 20 && i < 80 ? 380.0 - 6 * (i - 20) : 0.0; }, 0));
+    run.timeseries.push_back(makeSeries("data.repair_throughput", "", 120,
+                                        [](int i, int) { return i >= 20 && i < 80 ? 3.5e9 : 0.0; }, 0));
+    run.timeseries.push_back(makeSeries("data.bytes_lost", "", 120, [](int i, int) { return i >= 50 ? 2e9 : 0.0; }, 0));
+    run.events = {{600, "failure", "dc/sr0/s1/disk3", R"({"failure":1,"cause":"disk"})"},
+                  {600, "rebuild_started", "dc/sr0/s1/disk3", R"({"failure":1,"pieces":400})"},
+                  {1500, "data_loss", "dc/sr0/s1/disk3", R"({"chunks":2,"bytes":2e9})"},
+                  {2400, "redundancy_restored", "dc/sr0/s1/disk3", R"({"failure":1,"seconds":1800,"pieces":400})"}};
+    run.summary = {{"data.chunks", 1000.0, "1"}, {"data.loss_events", 1.0, "1"}, {"data.bytes_lost", 2e9, "B"},
+                   {"data.mttdl", 1.0, "h"},     {"data.mttdl_ci_low", 0.2, "h"}, {"data.mttdl_ci_high", 5.6, "h"},
+                   {"cost.storage", 12.5, "USD"}, {"cost.total", 12.5, "USD"}};
+    const QString path = dir_.filePath(QStringLiteral("storage.db"));
+    leptonsim::write_report(path.toStdString(), {run});
+    const QString out = dir_.filePath(QStringLiteral("storage"));
+    const Outcome outcome = runPlot({path, QStringLiteral("-o"), out, QStringLiteral("--format"), QStringLiteral("png")});
+    QVERIFY2(outcome.code == 0, qPrintable(outcome.err));
+    const QImage image(QDir(out).filePath(QStringLiteral("run-1-dashboard.png")));
+    QCOMPARE(image.width(), 1600);
+    // The under-replicated chunks (orange), the repair throughput (green), the bytes lost (red)
+    // and the loss markers (magenta): only the Data panels draw these here.
+    for (const QColor& colour : {QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40), QColor(204, 0, 102)})
+      QVERIFY2(pixelsNear(image, colour) > 100, qPrintable(colour.name()));
+  }
+
   void fixedClusterParetoUsesTheServiceCost() {
     // A fixed cluster costs the same at every point: the front is drawn against
     // the service's own cost, which is what the sweep trades for latency.

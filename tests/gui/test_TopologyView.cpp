@@ -356,6 +356,82 @@ class TestTopologyView : public QObject {
     saveShot(&view, QDir::temp().filePath(QStringLiteral("leptonsim-topology-quickstart.png")));
   }
 
+  void storageRacksShowTheirDisks() {
+    // 1 GPU rack of 2 nodes, then 2 storage racks x 2 storage nodes x 4 disks. Disk sr0/s0/disk1
+    // fails at 100 (repaired at 400, from the failure's detail); storage node sr1/s1 is down
+    // from 200 to its repair event at 300 (its 4 disks unreachable).
+    auto run = tinyRun();
+    QString text = scenarioText(1, 2);
+    text.replace(QStringLiteral("oversubscription: 1}\n"),
+                 QStringLiteral("oversubscription: 1}\n"
+                                "      storage: {racks: 2, nodes_per_rack: 2, disks_per_node: 4, disk: hdd-20tb, "
+                                "nic: 100Gbps}\n"));
+    QVERIFY(text.contains(QStringLiteral("storage:")));
+    run.overview.run.scenario_text = text.toStdString();
+    run.events.insert(run.events.end() - 1,
+                      {{100, "failure", "us-east/sr0/s0/disk1", R"({"failure":1,"cause":"disk","repaired_at":400})"},
+                       {200, "failure", "us-east/sr1/s1", R"({"failure":2,"cause":"storage_node"})"},
+                       {300, "repair", "us-east/sr1/s1", R"({"failure":2,"cause":"storage_node"})"},
+                       {400, "repair", "us-east/sr0/s0/disk1", R"({"failure":1,"cause":"disk"})"}});
+    TopologyView view;
+    view.resize(1000, 600);
+    view.show();
+    load(view, run);
+    const auto& model = *view.model();
+    QVERIFY2(view.messageText().isEmpty(), qPrintable(view.messageText()));
+    // Storage racks are racks of storage nodes, not empty GPU racks.
+    QCOMPARE(model.racks.size(), std::size_t(3));
+    QCOMPARE(model.storage_rack_count(), 2);
+    QCOMPARE(model.nodes.size(), std::size_t(2));
+    QCOMPARE(model.gpus.size(), std::size_t(16));
+    QCOMPARE(model.storage_nodes.size(), std::size_t(4));
+    QCOMPARE(model.disks.size(), std::size_t(16));
+    QVERIFY(model.racks[1].storage && model.racks[1].nodes.empty());
+    QCOMPARE(model.racks[1].storage_nodes.size(), std::size_t(2));
+    QCOMPARE(view.canvas()->rackLabel(0), QStringLiteral("r0"));
+    QCOMPARE(view.canvas()->rackLabel(1), QStringLiteral("sr0 storage: 2 nodes, 8 disks"));
+    using DiskState = leptonsim::gui::TopologyModel::DiskState;
+    auto diskIndex = [&model](const std::string& name) {
+      for (std::size_t d = 0; d < model.disks.size(); ++d)
+        if (model.disks[d].name == name) return static_cast<int>(d);
+      return -1;
+    };
+    const int failedDisk = diskIndex("us-east/sr0/s0/disk1");
+    const int cutOffDisk = diskIndex("us-east/sr1/s1/disk2");
+    QVERIFY(failedDisk >= 0 && cutOffDisk >= 0);
+    QVERIFY(view.canvas()->diskRect(failedDisk).isValid());
+    QVERIFY(view.canvas()->rackRect(1).contains(view.canvas()->diskRect(failedDisk)));
+
+    view.setTime(50);
+    QCOMPARE(view.diskCount(DiskState::ok), 16);
+    view.setTime(250);
+    QCOMPARE(view.diskCount(DiskState::failed), 1);
+    QCOMPARE(view.diskCount(DiskState::unreachable), 4);
+    QCOMPARE(view.diskCount(DiskState::ok), 11);
+    QVERIFY(model.storage_node_down(3, 250));
+    QVERIFY(view.statusText().contains(QStringLiteral("16 disks in 4 storage nodes")));
+    QVERIFY(view.storageDescription(failedDisk, -1).contains(QStringLiteral("failed")));
+    QVERIFY(view.storageDescription(-1, 3).contains(QStringLiteral("down")));
+    QCoreApplication::processEvents();
+    const QImage image = view.canvas()->grab().toImage();
+    QCOMPARE(image.pixelColor(view.canvas()->diskRect(failedDisk).center()), TopologyView::diskStateColor(DiskState::failed));
+    QCOMPARE(image.pixelColor(view.canvas()->diskRect(cutOffDisk).center()),
+             TopologyView::diskStateColor(DiskState::unreachable));
+    // GPU failures are not disk failures: the GPUs are untouched.
+    QCOMPARE(view.count(GpuState::failed), 0);
+    view.setTime(350);
+    QCOMPARE(view.diskCount(DiskState::unreachable), 0);
+    QCOMPARE(view.diskCount(DiskState::failed), 1);
+    view.setTime(450);
+    QCOMPARE(view.diskCount(DiskState::ok), 16);
+    // The step buttons stop at disk changes too.
+    for (double t : {100.0, 200.0, 300.0, 400.0})
+      QVERIFY2(std::find(model.change_times.begin(), model.change_times.end(), t) != model.change_times.end(),
+               qPrintable(QString::number(t)));
+    view.setTime(250);
+    saveShot(&view, QDir::temp().filePath(QStringLiteral("leptonsim-topology-storage.png")));
+  }
+
   void clearingTheRun() {
     TopologyView view;
     load(view, tinyRun());

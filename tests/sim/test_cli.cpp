@@ -83,6 +83,7 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"data_no_storage.yaml", "data.site: site `dc` has no storage nodes"},
       {"data_rack_aware.yaml", "but site `dc` has 2 storage racks"},
       {"data_unknown_disk.yaml", "did you mean `nvme-7680gb`?"},
+      {"data_quorum.yaml", "data.quorum.write_quorum: a write quorum of 4 is more than the 3 replicas"},
   };
   for (const auto& [name, phrase] : fixtures) {
     TempDir dir;
@@ -204,6 +205,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"spot-and-spares.yaml", {"chat"}},
       {"storage-replication-repair.yaml", {}},
       {"weight-cache-cold-starts.yaml", {"chat", "code", "tail-a", "tail-b", "tail-c"}},
+      {"quorum-consistency.yaml", {}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;
@@ -211,6 +213,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
     // cache example its 8 hours for evictions.
     const std::string duration = scenario.rfind("storage", 0) == 0       ? "duration=30d"
                                  : scenario.rfind("weight-cache", 0) == 0 ? "duration=8h"
+                                 : scenario.rfind("quorum", 0) == 0       ? "duration=10min"
                                                                           : "duration=2h";
     const CliResult ran = run_leptonsim({"run", (kSource / "scenarios" / scenario).string(), "-o",
                                          (dir / "r.db").string(), "--set", duration, "--set", "warmup=0s",

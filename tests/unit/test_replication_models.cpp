@@ -3,6 +3,7 @@
 #include "RegisterAllPolicies.hpp"
 #include "replication/ChunkLayout.hpp"
 #include "replication/DataLossEstimates.hpp"
+#include "replication/QuorumRegister.hpp"
 #include "replication/WeightCache.hpp"
 
 #include <catch2/catch.hpp>
@@ -237,4 +238,68 @@ TEST_CASE("weight cache: hit ratio of a cyclic sweep, LRU against LFU", "[replic
     INFO(policy);
     CHECK(cyclic_hits == 0);
   }
+}
+
+TEST_CASE("quorum: completion is the W-th earliest response, on a hand-built case", "[replication][quorum]") {
+  const std::vector<double> responses = {0.005, 0.002, 0.009};
+  CHECK(quorum_completion_time(responses, 1).value() == 0.002);
+  CHECK(quorum_completion_time(responses, 2).value() == 0.005);
+  CHECK(quorum_completion_time(responses, 3).value() == 0.009);
+  CHECK_FALSE(quorum_completion_time(responses, 4).has_value());
+
+  // The register reports the same instants as the replicas answer (in time order).
+  QuorumRegister store(QuorumConfig{3, 2, 2}, 1);
+  const int write = store.begin_write(0, 0.0);
+  CHECK_FALSE(store.write_applied(write, 1, 0.002).is_complete);
+  const QuorumRegister::Outcome acked = store.write_applied(write, 0, 0.005);
+  CHECK(acked.is_complete);
+  CHECK(acked.latency == 0.005);
+  CHECK_FALSE(store.write_applied(write, 2, 0.009).is_complete);
+  CHECK(store.acknowledged_version(0) == 1);
+  CHECK(store.operations_in_flight() == 0);
+}
+
+TEST_CASE("quorum: stale reads only when W + R <= N", "[replication][quorum]") {
+  // Version 1 is applied at replica 0 at t = 1 and replica 1 at t = 2; replica 2
+  // is slow (t = 10). A read starts at t = 3.
+  auto scenario = [](int w, int r, const std::vector<int>& answer_order) {
+    QuorumRegister store(QuorumConfig{3, w, r}, 1);
+    const int write = store.begin_write(0, 0.0);
+    store.write_applied(write, 0, 1.0);
+    store.write_applied(write, 1, 2.0);
+    const int read = store.begin_read(0, 3.0);
+    QuorumRegister::Outcome outcome;
+    double t = 3.5;
+    for (const int replica : answer_order) {
+      const QuorumRegister::Outcome o = store.read_answered(read, replica, store.version_at(0, replica), t);
+      if (o.is_complete) outcome = o;
+      t += 0.5;
+    }
+    store.write_applied(write, 2, 10.0);
+    return outcome;
+  };
+  // W = 1, R = 1: acknowledged at t = 1; the slow replica 2 answers first with version 0: stale.
+  const QuorumRegister::Outcome eventual = scenario(1, 1, {2, 0, 1});
+  CHECK(eventual.is_complete);
+  CHECK(eventual.is_stale);
+  CHECK(eventual.latency == 0.5);
+  // Answered by an up-to-date replica: not stale.
+  CHECK_FALSE(scenario(1, 1, {0, 2, 1}).is_stale);
+  // W = 2, R = 2: any two answers include replica 0 or 1.
+  CHECK_FALSE(scenario(2, 2, {2, 0, 1}).is_stale);
+  CHECK(scenario(2, 2, {2, 0, 1}).latency == 1.0);
+  // A read before the write is acknowledged (W = 3 needs replica 2, at t = 10) is not stale.
+  CHECK_FALSE(scenario(3, 1, {2, 0, 1}).is_stale);
+}
+
+TEST_CASE("quorum: an operation fails when too few replicas can answer", "[replication][quorum]") {
+  QuorumRegister store(QuorumConfig{3, 2, 2}, 4);
+  const int write = store.begin_write(3, 0.0);
+  CHECK_FALSE(store.replica_unavailable(write));
+  CHECK(store.replica_unavailable(write));  // one replica left, two needed
+  CHECK_FALSE(store.write_applied(write, 0, 1.0).is_complete);
+  CHECK(store.acknowledged_version(3) == 0);
+  CHECK(store.version_at(3, 0) == 1);  // applied there, never acknowledged
+  CHECK(store.operations_in_flight() == 0);
+  CHECK_THROWS_AS(QuorumRegister(QuorumConfig{3, 4, 1}, 1), std::invalid_argument);
 }
