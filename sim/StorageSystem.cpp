@@ -35,6 +35,21 @@ struct StorageSystem::Transfer : CompletionHandler {
   }
 };
 
+struct StorageSystem::BackupTransfer : CompletionHandler {
+  StorageSystem* owner = nullptr;
+  bool is_full = false;
+  double start = 0.0;
+  double bytes = 0.0;
+  int remaining = 0;
+  std::vector<sg4::ActivityPtr> activities;
+
+  void on_activity_complete(const sg4::Activity& activity) override {
+    for (auto& held : activities)
+      if (held.get() == &activity) CompletionDispatch::retire(std::move(held));
+    if (--remaining == 0) owner->on_backup_done(*this);
+  }
+};
+
 namespace {
 
 const SiteSpec& site_of(const ScenarioSpec& spec) {
@@ -83,6 +98,15 @@ StorageSystem::StorageSystem(const ScenarioSpec& spec, const SimPlatform& platfo
   awaiting_replacement_.resize(disks);
   queue_.resize(static_cast<std::size_t>(scheme_->pieces()));
   place_initial_data();
+  for (int c = 0; c < layout_.chunks(); ++c) data_bytes_ += layout_.chunk_bytes(c);
+  if (spec.data.backup.is_enabled) {
+    const BackupSpec& backup = spec.data.backup;
+    backup_policy_ = BackupPolicy{backup.full_every, backup.incremental_every, backup.change_rate};
+    backup_destination_ = backup.destination == "local" ? site.name : backup.destination;
+    // Restores come from the backups.
+    origin_ = platform.storage.at(backup_destination_);
+    schedule_backups();
+  }
 }
 
 StorageSystem::~StorageSystem() = default;
@@ -230,6 +254,7 @@ void StorageSystem::check_loss(int chunk, double now) {
   current_loss_.bytes += layout_.chunk_bytes(chunk);
   ++current_loss_.objects[object_names_[static_cast<std::size_t>(layout_.object_of(chunk))]];
   ++chunks_lost_;
+  account_unrecoverable(chunk, now);
   bytes_lost_ += layout_.chunk_bytes(chunk);
   // survivors: restored onto disks the placement chooses; replacement: the pieces
   // lost with failed disks are written back when those are replaced (awaiting_replacement_).
@@ -553,6 +578,83 @@ void StorageSystem::on_repaired(int failure, const std::vector<int>& storage_nod
   pump();
 }
 
+void StorageSystem::schedule_backups() {
+  for (const PlannedBackup& planned : plan_backups(backup_policy_, spec_.duration))
+    schedule_at(planned.time, [this, planned] { on_backup_due(planned.is_full, planned.time); });
+}
+
+void StorageSystem::on_backup_due(bool is_full, double now) {
+  if (is_stopped_) return;
+  if (!is_backup_running_) return start_backup(is_full, now);
+  // The running backup delays this one (two due meanwhile merge into one); a full
+  // one due meanwhile wins over an incremental.
+  is_backup_waiting_ = true;
+  waiting_is_full_ = waiting_is_full_ || is_full;
+  ++backups_delayed_;
+}
+
+void StorageSystem::start_backup(bool is_full, double now) {
+  auto backup = std::make_unique<BackupTransfer>();
+  backup->owner = this;
+  backup->is_full = is_full;
+  backup->start = now;
+  backup->bytes = backup_bytes(backup_policy_, is_full, data_bytes_, now - previous_backup_start_);
+  // Every available storage node sends its share, from its disks to the destination.
+  std::vector<int> sources;
+  for (int node = 0; node < node_count_; ++node)
+    if (node_down_[static_cast<std::size_t>(node)] == 0) sources.push_back(node);
+  if (sources.empty()) return;  // nothing readable: this backup is skipped
+  const auto share = static_cast<std::uint64_t>(std::llround(backup->bytes / static_cast<double>(sources.size())));
+  for (const int node : sources)
+    backup->activities.push_back(
+        sg4::Comm::sendto_init(disks_[static_cast<std::size_t>(node * disks_per_node_)], origin_)->set_payload_size(share));
+  backup->remaining = static_cast<int>(backup->activities.size());
+  previous_backup_start_ = now;
+  is_backup_running_ = true;
+  if (backup_) retired_backups_.push_back(std::move(backup_));
+  backup_ = std::move(backup);
+  for (const sg4::ActivityPtr& activity : backup_->activities) CompletionDispatch::start(activity, backup_.get());
+}
+
+void StorageSystem::on_backup_done(BackupTransfer& backup) {
+  const double now = sg4::Engine::get_clock();
+  is_backup_running_ = false;
+  if (is_stopped_) return;
+  const double seconds = now - backup.start;
+  ++(backup.is_full ? full_backups_ : incremental_backups_);
+  backup_bytes_ += backup.bytes;
+  backup_seconds_sum_ += seconds;
+  backup_seconds_max_ = std::max(backup_seconds_max_, seconds);
+  last_snapshot_ = backup.start;
+  events_.push_back(Event{now, "backup_done", backup_destination_,
+                          nlohmann::json{{"kind", backup.is_full ? "full" : "incremental"},
+                                         {"bytes", backup.bytes},
+                                         {"seconds", seconds}}
+                              .dump()});
+  if (is_backup_waiting_) {
+    is_backup_waiting_ = false;
+    const bool is_full = waiting_is_full_;
+    waiting_is_full_ = false;
+    // Not from inside this completion callback's handler: it would replace it.
+    schedule_at(now, [this, is_full, now] {
+      if (!is_stopped_ && !is_backup_running_) start_backup(is_full, now);
+    });
+  }
+}
+
+void StorageSystem::account_unrecoverable(int chunk, double now) {
+  if (!spec_.data.backup.is_enabled) return;
+  const double bytes = layout_.chunk_bytes(chunk);
+  if (last_snapshot_ < 0) {
+    bytes_unrecoverable_ += bytes;  // no backup to restore from yet
+    return;
+  }
+  const double age = now - last_snapshot_;
+  bytes_unrecoverable_ += bytes * changed_since(backup_policy_, age);
+  recovery_age_sum_ += age;
+  ++recovery_ages_;
+}
+
 void StorageSystem::stop(double now) {
   is_stopped_ = true;
   finish_loss_event();
@@ -621,6 +723,18 @@ void StorageSystem::report(RunResult& result) const {
   put("data.mttdl_ci_low", mttdl.low, "h");
   put("data.mttdl_ci_high", episode_losses_ > 0 ? mttdl.high : nan, "h");
   const double gb_months = stored_bytes_integral_ / 1e9 / (730.0 * 3600.0);
+  if (spec_.data.backup.is_enabled) {
+    const double backups = static_cast<double>(full_backups_ + incremental_backups_);
+    put("backup.full_count", static_cast<double>(full_backups_), "1");
+    put("backup.incremental_count", static_cast<double>(incremental_backups_), "1");
+    put("backup.delayed", static_cast<double>(backups_delayed_), "1");
+    put("backup.bytes", backup_bytes_, "B");
+    put("backup.duration_mean", backups > 0 ? backup_seconds_sum_ / backups : nan, "s");
+    put("backup.duration_max", backups > 0 ? backup_seconds_max_ : nan, "s");
+    put("backup.recovery_point_age_mean",
+        recovery_ages_ > 0 ? recovery_age_sum_ / static_cast<double>(recovery_ages_) : nan, "s");
+    put("data.bytes_unrecoverable", bytes_unrecoverable_, "B");
+  }
   put("cost.storage", node_cost_per_hour() * duration / 3600.0 + gb_months * spec_.data.price_per_gb_month, "USD");
 }
 

@@ -25,6 +25,7 @@
 #include "ScenarioSpec.hpp"
 #include "TimeIntegral.hpp"
 #include "common/RandomStreams.hpp"
+#include "replication/BackupPlan.hpp"
 #include "replication/ChunkLayout.hpp"
 #include "replication/DataPlacementPolicy.hpp"
 #include "replication/RedundancyScheme.hpp"
@@ -61,6 +62,7 @@ public:
 
 private:
   struct Transfer;
+  struct BackupTransfer;
   struct RepairTask {
     int chunk = 0;
     int slot = -1;        // -1: any empty slot
@@ -98,6 +100,12 @@ private:
   void declare_node_lost(int node, int failure, double now);
   int local_disk(int global_disk) const;
   int local_node(int global_node) const;
+  // Backups (data.backup).
+  void schedule_backups();
+  void on_backup_due(bool is_full, double now);
+  void start_backup(bool is_full, double now);
+  void on_backup_done(BackupTransfer& backup);
+  void account_unrecoverable(int chunk, double now);
 
   const ScenarioSpec& spec_;
   std::vector<Event>& events_;
@@ -168,6 +176,20 @@ private:
   double at_risk_since_ = 0.0, at_risk_seconds_ = 0.0;
   std::int64_t episode_losses_ = 0;
   double stored_bytes_integral_ = 0.0, stored_since_ = 0.0;  // byte-seconds, for the GB-month price
+
+  // Backups: one at a time; a due one waits for the running one.
+  BackupPolicy backup_policy_;
+  std::string backup_destination_;
+  double data_bytes_ = 0.0;                          // logical bytes of all chunks
+  std::unique_ptr<BackupTransfer> backup_;           // running (or the last one)
+  std::vector<std::unique_ptr<BackupTransfer>> retired_backups_;
+  bool is_backup_running_ = false, is_backup_waiting_ = false, waiting_is_full_ = false;
+  double last_snapshot_ = -1.0;                      // start of the latest completed backup; < 0: none yet
+  double previous_backup_start_ = 0.0;               // incrementals copy the changes since
+  std::int64_t full_backups_ = 0, incremental_backups_ = 0, backups_delayed_ = 0;
+  double backup_bytes_ = 0.0, backup_seconds_sum_ = 0.0, backup_seconds_max_ = 0.0;
+  double bytes_unrecoverable_ = 0.0, recovery_age_sum_ = 0.0;
+  std::int64_t recovery_ages_ = 0;
 };
 
 }  // namespace leptonsim

@@ -1355,6 +1355,18 @@ private:
       repair.read("parallelism", data.repair.parallelism);
     }
     reader.read("price_per_gb_month", data.price_per_gb_month);
+    if (const YAML::Node backup_node = reader.get("backup"); backup_node.IsMap()) {
+      MapReader backup(backup_node, "data.backup", "data.backup");
+      BackupSpec& b = data.backup;
+      b.is_enabled = true;
+      backup.read("full_every", b.full_every);
+      backup.read("incremental_every", b.incremental_every);
+      backup.read("change_rate", b.change_rate);
+      if (backup.read("destination", b.destination) && b.destination != "local" && find_site(b.destination) == nullptr)
+        diagnostics_.at(backup.mark("destination"), backup.path("destination"),
+                        fmt::format("`{}` is neither `local` nor a site{}", b.destination,
+                                    suggestion_text(b.destination, site_names(), "sites")));
+    }
     if (const YAML::Node quorum_node = reader.get("quorum"); quorum_node.IsMap()) {
       MapReader quorum(quorum_node, "data.quorum", "data.quorum");
       QuorumSpec& q = data.quorum;

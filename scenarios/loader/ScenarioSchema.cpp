@@ -518,6 +518,21 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(integer("data.repair.parallelism").by_default("64").at_least(1).doc("Pieces rebuilt at the same time."));
   t.push_back(quantity("data.price_per_gb_month", Q::number).by_default("0").at_least(0).doc(
       "USD per GB (10^9 bytes) stored per month (730 h), counting every piece (redundancy included); in `cost.storage`."));
+  t.push_back(map("data.backup").doc(
+      "Scheduled backups: a full one at the start and every `full_every`, incremental ones every `incremental_every` "
+      "(the bytes changed since the previous backup). A backup copies from every storage node of the data's site to "
+      "the `destination` through the network (off-site: over the WAN), competing with other traffic; one still "
+      "running when the next is due makes that one wait until it ends. Lost chunks are restored from the backup "
+      "destination; the changes made since the latest completed backup began are lost for good "
+      "(`data.bytes_unrecoverable`), and all of a chunk's bytes when no backup has completed."));
+  t.push_back(quantity("data.backup.full_every", Q::duration).by_default("7d").above(0).doc("Time between full backups."));
+  t.push_back(quantity("data.backup.incremental_every", Q::duration).by_default("1d").at_least(0).doc(
+      "Time between incremental backups; 0 = full backups only."));
+  t.push_back(quantity("data.backup.change_rate", Q::number).by_default("0.02").at_least(0).doc(
+      "Fraction of the data's bytes changed per day (sets the size of incremental backups and what a restore lacks)."));
+  t.push_back(text("data.backup.destination").by_default("local").doc(
+      "`local`: the site's backup store behind its storage gateway; or the name of another site, whose storage "
+      "gateway receives the backups over the WAN (and serves restores back)."));
   t.push_back(map("data.quorum").doc(
       "Quorum reads and writes of small replicated keys (metadata, checkpoint manifests), Dynamo/Cassandra style: each "
       "key has `replicas` (N) copies on distinct storage nodes chosen at random; an operation goes to all N, a write is "

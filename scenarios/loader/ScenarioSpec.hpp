@@ -362,6 +362,15 @@ struct QuorumSpec {
   DistributionSpec service_time{DistributionSpec::Kind::exponential, 1e-3, 0.0};
 };
 
+// Scheduled backups of the data (see BackupPlan), and where lost chunks are restored from.
+struct BackupSpec {
+  bool is_enabled = false;            // true when `data.backup` is given
+  double full_every = 7 * 86400.0;    // seconds between full backups
+  double incremental_every = 86400.0; // seconds between incremental backups; 0 = none
+  double change_rate = 0.02;          // fraction of the data changed per day
+  std::string destination = "local";  // `local` (the site's backup store) or another site's name (over the WAN)
+};
+
 struct DataSpec {
   bool is_enabled = false;         // true when the scenario has a `data:` section
   std::string site;                // site whose storage nodes hold the data; "" = the first site
@@ -372,6 +381,7 @@ struct DataSpec {
   std::map<std::string, double> placement_params;
   DataRepairSpec repair;
   QuorumSpec quorum;
+  BackupSpec backup;
   double price_per_gb_month = 0.0; // USD per GB (1e9 bytes) stored per month (730 h), raw bytes incl. redundancy
 };
 

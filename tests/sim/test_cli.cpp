@@ -206,6 +206,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"storage-replication-repair.yaml", {}},
       {"weight-cache-cold-starts.yaml", {"chat", "code", "tail-a", "tail-b", "tail-c"}},
       {"quorum-consistency.yaml", {}},
+      {"offsite-backup-restore.yaml", {}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;
@@ -214,6 +215,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
     const std::string duration = scenario.rfind("storage", 0) == 0       ? "duration=30d"
                                  : scenario.rfind("weight-cache", 0) == 0 ? "duration=8h"
                                  : scenario.rfind("quorum", 0) == 0       ? "duration=10min"
+                                 : scenario.rfind("offsite", 0) == 0      ? "duration=14d"
                                                                           : "duration=2h";
     const CliResult ran = run_leptonsim({"run", (kSource / "scenarios" / scenario).string(), "-o",
                                          (dir / "r.db").string(), "--set", duration, "--set", "warmup=0s",

@@ -405,3 +405,48 @@ TEST_CASE("strong quorums never read stale values, eventual ones do, and operati
   CHECK(metric(eventual, "quorum.read_failures") == 0);
   CHECK(metric(eventual, "quorum.write_latency_mean") < metric(strong, "quorum.write_latency_mean"));
 }
+
+TEST_CASE("off-site backups take their bytes over the WAN, and a loss keeps only what the last backup held",
+          "[storage][backup]") {
+  // 2.56 GB in two copies at `dc`; backups to site `dr` over a 10 Gb/s, 20 ms
+  // WAN link: a full one at 0 and 2 d (2.56 GB / 1.25 GB/s + 20 ms = 2.068 s),
+  // incrementals every 12 h of 10 %/day x 0.5 day x 2.56 GB = 128 MB (0.1224 s).
+  // Both disks fail by 50,100 s: every chunk is lost 6,900 s after the latest
+  // backup began (43,200 s), so 10 %/day x 6,900 s of the 2.56 GB cannot come back.
+  const RunResult result = run_with_files(R"(
+name: backup
+duration: 3d
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 2, storage: {racks: 1, nodes_per_rack: 2}}
+    - {name: dr, racks: 1, nodes_per_rack: 1}
+  wan:
+    - {between: [dc, dr], bandwidth: 10Gbps, latency: 20ms}
+data:
+  objects: [{name: ckpt, size: 2.56GB, chunk: 256MB}]
+  redundancy: {policy: replication, factor: 2}
+  placement: {policy: random}
+  backup: {full_every: 2d, incremental_every: 12h, change_rate: 0.1, destination: dr}
+failures:
+  trace: {path: f.csv}
+)",
+                                          {{"f.csv", "time,component,duration,cause\n50000,dc/sr0/s0/disk0,3600,media\n"
+                                                     "50100,dc/sr0/s1/disk0,7200,media\n"}});
+  std::vector<double> times;
+  const auto backups = details_of(result, "backup_done", &times);
+  REQUIRE(backups.size() == 6);  // full at 0 and 172,800 s, incrementals every 43,200 s in between
+  for (std::size_t i = 0; i < backups.size(); ++i) {
+    const bool is_full = i == 0 || i == 4;
+    INFO("backup " << i);
+    CHECK(backups[i]["kind"] == (is_full ? "full" : "incremental"));
+    CHECK(backups[i]["bytes"].get<double>() == Approx(is_full ? 2.56e9 : 0.128e9));
+    CHECK(backups[i]["seconds"].get<double>() == Approx(is_full ? 2.048 + 0.020 : 0.1024 + 0.020).epsilon(0.01));
+    CHECK(times[i] - backups[i]["seconds"].get<double>() == Approx(static_cast<double>(i) * 43200.0).margin(1e-6));
+  }
+  CHECK(metric(result, "backup.full_count") == 2);
+  CHECK(metric(result, "backup.incremental_count") == 4);
+  CHECK(metric(result, "backup.bytes") == Approx(2 * 2.56e9 + 4 * 0.128e9));
+  CHECK(metric(result, "backup.recovery_point_age_mean") == Approx(6900.0));
+  CHECK(metric(result, "data.bytes_unrecoverable") == Approx(2.56e9 * 0.1 * 6900.0 / 86400.0));
+  CHECK(metric(result, "data.chunks_restored") == 10);
+}

@@ -3,6 +3,7 @@
 #include "RegisterAllPolicies.hpp"
 #include "replication/ChunkLayout.hpp"
 #include "replication/DataLossEstimates.hpp"
+#include "replication/BackupPlan.hpp"
 #include "replication/QuorumRegister.hpp"
 #include "replication/WeightCache.hpp"
 
@@ -302,4 +303,28 @@ TEST_CASE("quorum: an operation fails when too few replicas can answer", "[repli
   CHECK(store.version_at(3, 0) == 1);  // applied there, never acknowledged
   CHECK(store.operations_in_flight() == 0);
   CHECK_THROWS_AS(QuorumRegister(QuorumConfig{3, 4, 1}, 1), std::invalid_argument);
+}
+
+TEST_CASE("backups: weekly full and daily incremental schedule, bytes and recovery point", "[replication][backup]") {
+  const BackupPolicy policy{7 * 86400.0, 86400.0, 0.05};
+  const std::vector<PlannedBackup> plan = plan_backups(policy, 15 * 86400.0);
+  REQUIRE(plan.size() == 15);  // days 0 to 14
+  for (std::size_t d = 0; d < plan.size(); ++d) {
+    CHECK(plan[d].time == Approx(static_cast<double>(d) * 86400.0));
+    CHECK(plan[d].is_full == (d % 7 == 0));
+  }
+  // Full: everything; incremental after a day: 5 % of 10 TB; capped at the data.
+  CHECK(backup_bytes(policy, true, 10e12, 86400.0) == 10e12);
+  CHECK(backup_bytes(policy, false, 10e12, 86400.0) == Approx(0.5e12));
+  CHECK(backup_bytes(policy, false, 10e12, 40 * 86400.0) == 10e12);
+  // A loss 6 h after the latest backup began loses 5 %/day x 0.25 day of the chunk.
+  CHECK(changed_since(policy, 6 * 3600.0) == Approx(0.0125));
+  CHECK(changed_since(policy, 100 * 86400.0) == 1.0);
+  // Fulls only, every 2 days, and a full grid not aligned with the incrementals.
+  CHECK(plan_backups(BackupPolicy{2 * 86400.0, 0.0, 0.0}, 5 * 86400.0).size() == 3);
+  const std::vector<PlannedBackup> odd = plan_backups(BackupPolicy{10.0, 4.0, 0.0}, 21.0);
+  std::vector<std::pair<double, bool>> got;
+  for (const PlannedBackup& backup : odd) got.emplace_back(backup.time, backup.is_full);
+  CHECK(got == std::vector<std::pair<double, bool>>{{0, true}, {4, false}, {8, false}, {10, true}, {12, false},
+                                                    {16, false}, {20, true}});
 }
