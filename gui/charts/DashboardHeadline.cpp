@@ -260,10 +260,15 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
       };
       markLoss(add(dataParts, scope, tr("loss events"), "data.loss_events", QStringLiteral("1")));
       markLoss(add(dataParts, scope, tr("lost"), "data.bytes_lost", QStringLiteral("B")));
+      markLoss(add(dataParts, scope, tr("unrecoverable"), "data.bytes_unrecoverable", QStringLiteral("B")));
       addMttdl(dataParts, runIndex, summary, tooltip);
       add(dataParts, scope, tr("time to full redundancy"), "data.time_to_full_redundancy_mean", QStringLiteral("duration"));
       add(dataParts, scope, tr("storage cost"), "cost.storage", QStringLiteral("USD"));
+      add(dataParts, scope, tr("quorum write p99"), "quorum.write_latency_p99", QStringLiteral("s"));
+      add(dataParts, scope, tr("stale reads"), "quorum.stale_reads", QString());
     }
+    // Node weight caches (no data section needed).
+    add(dataParts, tr("data"), tr("weight cache hits"), "cache.hit_ratio", QStringLiteral("%"));
     if (!dataParts.isEmpty())
       groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("data")), dataParts.join(QStringLiteral(" · ")));
     QStringList runParts;

@@ -53,7 +53,7 @@ QList<PanelDefinition> buildStandardPanels() {
   gpus.curves = {curve("cluster.gpus_allocated", kCluster, kStep, "GPUs held (replicas and jobs)", "GPUs", kBlue), busyGpus,
                  curve("service.utilization", kEach, kLine, "replicas busy", "%", kGreen, Qt::SolidLine, true, 100.0)};
   gpus.reference_lines = {{QStringLiteral("cluster.gpus_total"), QStringLiteral("GPUs in the cluster"), kGray, false, 1.0}};
-  gpus.event_kinds = {QStringLiteral("failure"), QStringLiteral("repair")};
+  gpus.event_kinds = {QStringLiteral("failure"), QStringLiteral("repair"), QStringLiteral("weights_evicted")};
   panels << gpus;
 
   PanelDefinition replicas;
@@ -166,7 +166,7 @@ QList<PanelDefinition> buildStandardPanels() {
                  curve("data.repair_queue", kCluster, kStep, "pieces waiting for repair", "pieces", kBlue,
                        Qt::DashLine)};
   data.event_kinds = {QStringLiteral("rebuild_started"), QStringLiteral("redundancy_restored"),
-                      QStringLiteral("data_loss")};
+                      QStringLiteral("data_loss"), QStringLiteral("backup_done")};
   panels << data;
 
   PanelDefinition dataLost;

@@ -361,6 +361,8 @@ QColor TimeSeriesChart::eventKindColor(const QString& kind) {
   if (kind == QLatin1String("rebuild_started")) return QColor(148, 103, 189);
   if (kind == QLatin1String("redundancy_restored")) return QColor(0, 150, 136);
   if (kind == QLatin1String("data_loss")) return QColor(204, 0, 102);
+  if (kind == QLatin1String("backup_done")) return QColor(70, 110, 160);
+  if (kind == QLatin1String("weights_evicted")) return QColor(188, 143, 60);
   if (kind == QLatin1String("measurement_start")) return QColor(90, 90, 90);
   // Other kinds: a stable colour from the name.
   return QColor::fromHsv(static_cast<int>(qHash(kind) % 360), 140, 170);
