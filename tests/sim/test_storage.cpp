@@ -238,9 +238,22 @@ TEST_CASE("simulated mean time to data loss matches the Markov chain for two and
 }
 
 TEST_CASE("a run with disk failures, losses and restores is deterministic", "[storage]") {
-  const std::string yaml = markov_scenario(2, 100.0, 3000.0);
+  // The Markov scenario with an off-site backup and quorum operations besides.
+  std::string yaml = markov_scenario(2, 100.0, 3000.0);
+  const auto replace = [&yaml](const std::string& from, const std::string& to) {
+    REQUIRE(yaml.find(from) != std::string::npos);
+    yaml.replace(yaml.find(from), from.size(), to);
+  };
+  replace("  repair: {target: replacement}",
+          "  repair: {target: replacement}\n"
+          "  backup: {full_every: 500h, incremental_every: 50h, change_rate: 0.1, destination: dr}\n"
+          "  quorum: {replicas: 3, write_quorum: 1, read_quorum: 1, keys: 20, write_rate: 0.01/s, read_rate: 0.01/s}");
+  replace("nic: 400Gbps}}", "nic: 400Gbps}}\n    - {name: dr, racks: 1, nodes_per_rack: 1}\n"
+                            "  wan: [{between: [lab, dr], bandwidth: 10Gbps}]");
   const RunResult first = run_with_files(yaml);
   const RunResult second = run_with_files(yaml);
+  CHECK(metric(first, "backup.full_count") == 6);
+  CHECK(metric(first, "quorum.reads") > 50000);
   REQUIRE(first.summary.size() == second.summary.size());
   for (std::size_t i = 0; i < first.summary.size(); ++i) {
     INFO(first.summary[i].metric);
