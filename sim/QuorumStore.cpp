@@ -4,6 +4,7 @@
 #include "DistributionFromSpec.hpp"
 
 #include <cmath>
+#include <fmt/format.h>
 #include <limits>
 #include <stdexcept>
 
@@ -191,12 +192,12 @@ void QuorumStore::report(RunResult& result) const {
   put("quorum.reads", static_cast<double>(reads_), "1");
   put("quorum.write_failures", static_cast<double>(write_failures_), "1");
   put("quorum.read_failures", static_cast<double>(read_failures_), "1");
-  put("quorum.write_latency_mean", write_latency_.mean(), "s");
-  put("quorum.write_latency_p50", write_latency_.empty() ? nan : write_latency_.quantile(0.5), "s");
-  put("quorum.write_latency_p99", write_latency_.empty() ? nan : write_latency_.quantile(0.99), "s");
-  put("quorum.read_latency_mean", read_latency_.mean(), "s");
-  put("quorum.read_latency_p50", read_latency_.empty() ? nan : read_latency_.quantile(0.5), "s");
-  put("quorum.read_latency_p99", read_latency_.empty() ? nan : read_latency_.quantile(0.99), "s");
+  for (const auto& [name, latency] : {std::pair{"write", &write_latency_}, std::pair{"read", &read_latency_}}) {
+    const std::string prefix = fmt::format("quorum.{}_latency_", name);
+    result.summary.push_back(SummaryMetric{prefix + "mean", latency->mean(), "s"});
+    result.summary.push_back(SummaryMetric{prefix + "p50", latency->empty() ? nan : latency->quantile(0.5), "s"});
+    result.summary.push_back(SummaryMetric{prefix + "p99", latency->empty() ? nan : latency->quantile(0.99), "s"});
+  }
   put("quorum.stale_reads", static_cast<double>(stale_reads_), "1");
   put("quorum.stale_read_fraction", reads_ > 0 ? static_cast<double>(stale_reads_) / static_cast<double>(reads_) : nan,
       "1");

@@ -611,6 +611,7 @@ void StorageSystem::start_backup(bool is_full, double now) {
   backup->remaining = static_cast<int>(backup->activities.size());
   previous_backup_start_ = now;
   is_backup_running_ = true;
+  retired_backups_.clear();  // started from a timer: no backup callback is running
   if (backup_) retired_backups_.push_back(std::move(backup_));
   backup_ = std::move(backup);
   for (const sg4::ActivityPtr& activity : backup_->activities) CompletionDispatch::start(activity, backup_.get());

@@ -73,7 +73,7 @@ private:
   void place_initial_data();
   double piece_bytes(int chunk) const { return scheme_->piece_bytes(layout_.chunk_bytes(chunk)); }
   int node_of_disk(int disk) const { return disk / disks_per_node_; }
-  bool is_readable(int disk) const { return node_down_[static_cast<std::size_t>(node_of_disk(disk))] == 0; }
+  bool is_readable(int disk) const { return is_node_available(node_of_disk(disk)); }
   bool is_writable(int disk) const;
   void refresh_view(int disk);
   void advance_stored(double now);

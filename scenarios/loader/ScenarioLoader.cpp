@@ -1379,12 +1379,16 @@ private:
       quorum.read("write_rate", q.write_rate);
       quorum.read("read_rate", q.read_rate);
       if (auto service = quorum.read_distribution("service_time")) q.service_time = *service;
-      if (w_given && q.write_quorum > q.replicas)
-        diagnostics_.at(quorum.mark("write_quorum"), quorum.path("write_quorum"),
-                        fmt::format("a write quorum of {} is more than the {} replicas", q.write_quorum, q.replicas));
-      if (r_given && q.read_quorum > q.replicas)
-        diagnostics_.at(quorum.mark("read_quorum"), quorum.path("read_quorum"),
-                        fmt::format("a read quorum of {} is more than the {} replicas", q.read_quorum, q.replicas));
+      // Defaults count too (replicas: 1 with the default W = 2): then the message points at `replicas`.
+      const auto check_quorum = [&](const char* key, bool given, int size, const char* what) {
+        if (size <= q.replicas) return;
+        const char* at = given ? key : "replicas";
+        diagnostics_.at(quorum.mark(at), quorum.path(at),
+                        fmt::format("a {} quorum of {}{} is more than the {} replicas", what, size,
+                                    given ? "" : fmt::format(" (the default `{}`)", key), q.replicas));
+      };
+      check_quorum("write_quorum", w_given, q.write_quorum, "write");
+      check_quorum("read_quorum", r_given, q.read_quorum, "read");
       if (q.write_rate <= 0 && q.read_rate <= 0)
         diagnostics_.at(quorum_node.Mark(), "data.quorum", "give `write_rate` or `read_rate` (operations per second)");
     }

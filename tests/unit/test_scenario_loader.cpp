@@ -832,3 +832,18 @@ TEST_CASE("failure classes, detection, retries and retry limits load in SI units
   CHECK(spec.jobs.synthetic->duration.kind == Kind::weibull);
   CHECK(spec.jobs.synthetic->duration.shape == Approx(0.9));
 }
+
+TEST_CASE("default quorums larger than the given replicas are located at replicas", "[scenario]") {
+  const auto issues = issues_of_text(R"(name: q
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 2, storage: {racks: 1, nodes_per_rack: 2}}
+data:
+  objects: [{name: m, size: 1GB}]
+  redundancy: {policy: replication, factor: 1}
+  quorum: {replicas: 1, read_quorum: 1, write_rate: 1/s}
+)");
+  REQUIRE(issues.size() == 1);
+  check_issue(issues[0], "test.yaml", 8, 22, "data.quorum.replicas",
+              "a write quorum of 2 (the default `write_quorum`) is more than the 1 replicas");
+}
