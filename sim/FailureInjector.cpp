@@ -169,20 +169,14 @@ void FailureInjector::set_standby(int node, bool is_standby, double now) {
   mark_standby(node, is_standby, now);
 }
 
-// The standby set and what it costs per hour (the GPUs are moved by the caller).
+// The standby set (the GPUs are moved by the caller); the cost meter is told.
 void FailureInjector::mark_standby(int node, bool is_standby, double now) {
   if (is_standby)
     standby_.insert(node);
   else
     standby_.erase(node);
-  advance_standby_price(now);
-  standby_price_rate_ += (is_standby ? 1.0 : -1.0) * platform_.nodes[static_cast<std::size_t>(node)].shape->price_per_hour;
   standby_nodes_.set(now, static_cast<double>(standby_.size()));
-}
-
-void FailureInjector::advance_standby_price(double now) {
-  standby_price_area_ += standby_price_rate_ * (now - standby_price_since_);
-  standby_price_since_ = now;
+  if (standby_listener_) standby_listener_(node, is_standby, now);
 }
 
 bool FailureInjector::is_node_usable(int node) const {
@@ -278,7 +272,6 @@ void FailureInjector::stop(double now) {
   gpus_unusable_.advance(now);
   under_repair_.advance(now);
   standby_nodes_.advance(now);
-  advance_standby_price(now);
 }
 
 void FailureInjector::sample(double now, std::vector<TimeSeries>& series) {
@@ -305,7 +298,6 @@ void FailureInjector::report(RunResult& result) const {
     put("failures.spare_activations", static_cast<double>(spare_activations_), "1");
     put("failures.spares_missing", static_cast<double>(spares_missing_), "1");
     put("failures.standby_nodes_mean", standby_nodes_.area() / duration, "1");
-    put("cost.spares", standby_cost(), "USD");
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (const auto& [cause, counters] : by_cause_) {

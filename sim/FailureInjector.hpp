@@ -101,9 +101,10 @@ public:
   void stop(double now);
   void sample(double now, std::vector<TimeSeries>& series);
   void report(RunResult& result) const;
-  // Node-hours x price of the standby nodes, at full price and at the standby price (USD).
-  double standby_full_cost() const { return standby_price_area_ / 3600.0; }
-  double standby_cost() const { return standby_full_cost() * spec_.failures.spares.standby_price; }
+  // Told whenever a spare node starts or stops standing by (it is paid at its standby price meanwhile).
+  using StandbyListener = std::function<void(int node, bool is_standby, double now)>;
+  void set_standby_listener(StandbyListener listener) { standby_listener_ = std::move(listener); }
+  const std::set<int>& standby_nodes() const { return standby_; }
 
 private:
   struct ClassCounters {
@@ -132,7 +133,6 @@ private:
   };
   void set_standby(int node, bool is_standby, double now);
   void mark_standby(int node, bool is_standby, double now);
-  void advance_standby_price(double now);
   void cover_with_spares(const Active& active, double now);
   void retire_repaired_to_standby(const Active& active, double now);
   bool is_node_usable(int node) const;
@@ -160,7 +160,7 @@ private:
   std::map<int, int> covered_;                   // failed node -> the spare that took over
   std::int64_t spare_activations_ = 0, spares_missing_ = 0;
   TimeIntegral standby_nodes_;
-  double standby_price_area_ = 0.0, standby_price_rate_ = 0.0, standby_price_since_ = 0.0;  // USD/h x s
+  StandbyListener standby_listener_;
   double unusable_at_sample_ = 0.0, last_sample_ = 0.0;
   int unusable_gpus_ = 0;
 };

@@ -68,6 +68,9 @@ public:
   void collect_node_busy_seconds(double now);
 
   const ServiceSpec& spec() const { return spec_; }
+  // Whole-run counts (not only the measurement window), for costs per unit.
+  std::int64_t requests_completed() const { return completed_; }
+  std::int64_t output_tokens_completed() const { return output_tokens_completed_; }
 
   // Failures. A replica whose GPUs fail stops serving at once: the requests it
   // holds get no answer (their clients retry after the retry timeout), and

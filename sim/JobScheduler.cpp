@@ -122,6 +122,8 @@ JobScheduler::JobScheduler(const ScenarioSpec& spec, JobWorkload workload, Servi
   queue_ = policy_registries().job_queues.make(jobs.queue_policy, jobs.queue_params);
   placement_ = policy_registries().job_placements.make(jobs.placement_policy, jobs.placement_params);
   const ClusterLayout& layout = cluster_.state().layout();
+  node_busy_.resize(static_cast<std::size_t>(layout.node_count()));
+  node_busy_collected_.assign(static_cast<std::size_t>(layout.node_count()), 0.0);
   site_index_ = layout.site_index(jobs.site);
   storage_ = cluster_.storage_host(jobs.site);
   actor_host_ = storage_;
@@ -415,9 +417,22 @@ void JobScheduler::check_start(const Job& job, const Placement& placement) const
 // ----- running
 
 void JobScheduler::set_phase(Job& job, Phase phase, double now) {
-  if (job.phase == Phase::computing) busy_gpus_.add(now, -job.gpu_weight);
-  if (phase == Phase::computing) busy_gpus_.add(now, job.gpu_weight);
+  const bool was_busy = job.phase == Phase::computing, is_busy = phase == Phase::computing;
+  if (was_busy != is_busy) {
+    const double sign = is_busy ? 1.0 : -1.0;
+    busy_gpus_.add(now, sign * job.gpu_weight);
+    for (const GpuShare& share : job.placement.shares)
+      node_busy_[static_cast<std::size_t>(share.node)].add(now, sign * share.milli / 1000.0);
+  }
   job.phase = phase;
+}
+
+void JobScheduler::collect_node_busy_seconds(double now, std::vector<double>& busy_by_node) {
+  for (std::size_t node = 0; node < node_busy_.size(); ++node) {
+    node_busy_[node].advance(now);
+    busy_by_node[node] += node_busy_[node].area() - node_busy_collected_[node];
+    node_busy_collected_[node] = node_busy_[node].area();
+  }
 }
 
 void JobScheduler::start_run(Job& job, Placement placement, double now) {

@@ -54,6 +54,8 @@ public:
   void request_pass_after_release() { request_pass(); }
   // GPU-seconds the jobs' GPUs spent computing since the start.
   double gpu_busy_seconds(double now) const;
+  // Adds each node's busy GPU-seconds since the previous call to busy_by_node[node].
+  void collect_node_busy_seconds(double now, std::vector<double>& busy_by_node);
 
   // A service replica of `priority` needs `gpus` GPUs of one node of the site
   // and type: preempts preemptible jobs of lower priority on the node where
@@ -130,6 +132,8 @@ private:
 
   // Counters and integrals.
   TimeIntegral allocated_gpus_, busy_gpus_, waiting_jobs_, running_jobs_;
+  std::vector<TimeIntegral> node_busy_;        // per node: GPUs' worth of computing jobs
+  std::vector<double> node_busy_collected_;    // per node: area already collected
   double allocated_at_sample_ = 0.0, busy_at_sample_ = 0.0, last_sample_ = 0.0;
   double fragmented_area_ = 0.0;  // sum over samples of fragmented GPUs x interval
   std::int64_t submitted_ = 0, completed_ = 0, rejected_ = 0, preemptions_ = 0, interval_completions_ = 0;

@@ -1,5 +1,7 @@
 #include "PlatformBuilder.hpp"
 
+#include "NodePricing.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -176,6 +178,26 @@ sg4::NetZone* build_site(SiteBuild& build, const sg4::NetZone* root) {
                                   sg4::Link::SharingPolicy::SPLITDUPLEX);
 }
 
+// Each site's nodes in order get their purchase type by the site's mix, and its price.
+void assign_purchases(const ScenarioSpec& spec, SimPlatform& platform) {
+  std::size_t first = 0;
+  for (std::size_t s = 0; s < spec.platform.sites.size(); ++s) {
+    const SiteSpec& site = spec.platform.sites[s];
+    std::size_t end = first;
+    while (end < platform.nodes.size() && platform.nodes[end].site == site.name) ++end;
+    const std::vector<Purchase> purchases = split_by_purchase(static_cast<int>(end - first), site.purchase);
+    for (std::size_t i = first; i < end; ++i) {
+      SimNode& node = platform.nodes[i];
+      node.site_index = static_cast<int>(s);
+      node.purchase = purchases[i - first];
+      const auto price = node_price_per_hour(spec, site, node.shape->name, node.purchase);
+      if (!price) throw std::runtime_error(missing_price_reason(spec, site, node.shape->name, node.purchase));
+      node.price_per_hour = *price;
+    }
+    first = end;
+  }
+}
+
 }  // namespace
 
 SimPlatform build_platform(const ScenarioSpec& spec) {
@@ -228,6 +250,7 @@ SimPlatform build_platform(const ScenarioSpec& spec) {
                      if (x.rack != y.rack) return x.rack < y.rack;
                      return x.index_in_rack < y.index_in_rack;
                    });
+  assign_purchases(spec, platform);
   return platform;
 }
 

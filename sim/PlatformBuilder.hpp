@@ -37,6 +37,9 @@ struct SimNode {
   int index_in_rack = 0;
   const NodeShape* shape = nullptr;
   const GpuType* gpu = nullptr;
+  int site_index = 0;      // index in spec.platform.sites
+  Purchase purchase = Purchase::on_demand;  // how the node is paid for
+  double price_per_hour = 0.0;              // USD per node-hour (owned: amortised purchase)
   simgrid::s4u::Host* cpu = nullptr;
   std::vector<simgrid::s4u::Host*> gpus;
 };

@@ -76,9 +76,13 @@ void ServingCluster::return_to_service(int node, int gpu) {
 simgrid::s4u::Host* ServingCluster::storage_host(const std::string& site) const { return platform_.storage.at(site); }
 
 double ServingCluster::price_per_gpu_hour(const std::string& site) const {
+  double price = 0.0, gpus = 0.0;
   for (const SimNode& node : platform_.nodes)
-    if (node.site == site) return node.shape->price_per_hour / node.shape->gpus;
-  return 0.0;
+    if (node.site == site) {
+      price += node.price_per_hour;
+      gpus += static_cast<double>(node.gpus.size());
+    }
+  return gpus > 0 ? price / gpus : 0.0;
 }
 
 const GpuType& ServingCluster::gpu_of(const std::string& site) const {

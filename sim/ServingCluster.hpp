@@ -45,7 +45,7 @@ public:
   // The nodes' model-weight caches (nullptr: none in the run).
   NodeWeightCaches* weight_caches() const { return weight_caches_; }
   void set_weight_caches(NodeWeightCaches* caches) { weight_caches_ = caches; }
-  // USD per GPU-hour on the site's nodes: the node shape's hourly price / its GPUs.
+  // USD per GPU-hour on the site's nodes: their hourly prices / their GPUs (a mean over purchase types).
   double price_per_gpu_hour(const std::string& site) const;
   // The GPU type of the site's nodes.
   const GpuType& gpu_of(const std::string& site) const;

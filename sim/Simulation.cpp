@@ -3,6 +3,7 @@
 #include "ArrivalFactory.hpp"
 #include "ClusterSeries.hpp"
 #include "CompletionDispatch.hpp"
+#include "CostMeter.hpp"
 #include "EngineSetup.hpp"
 #include "FailureInjector.hpp"
 #include "InferenceService.hpp"
@@ -123,6 +124,7 @@ public:
 private:
   void create_services() {
     cluster_ = std::make_unique<ServingCluster>(platform_);
+    cost_ = std::make_unique<CostMeter>(spec_, platform_);
     weight_caches_ = std::make_unique<NodeWeightCaches>(spec_, platform_, result_.events);
     if (weight_caches_->is_enabled()) cluster_->set_weight_caches(weight_caches_.get());
     // Before anything is placed: spare nodes leave the pool.
@@ -189,13 +191,16 @@ private:
             },
             [s](const std::vector<GpuRef>& gpus, double now, double) { s->on_reclaim_notice(gpus, now); }});
       }
+      for (const int node : failures_->standby_nodes()) cost_->set_standby(node, true, 0.0);
+      failures_->set_standby_listener([this](int node, bool is_standby, double now) {
+        cost_->set_standby(node, is_standby, now);
+      });
       failures_->start();
     }
-    if (writes_node_series()) {
-      node_busy_seconds_.assign(platform_.nodes.size(), 0.0);
-      node_busy_at_last_sample_.assign(platform_.nodes.size(), 0.0);
-      for (auto& service : services_) service->track_node_busy_seconds(&node_busy_seconds_);
-    }
+    // Busy GPU-seconds per node: for energy, and for the per-node series.
+    node_busy_seconds_.assign(platform_.nodes.size(), 0.0);
+    node_busy_at_last_sample_.assign(platform_.nodes.size(), 0.0);
+    for (auto& service : services_) service->track_node_busy_seconds(&node_busy_seconds_);
   }
 
   bool writes_node_series() const {
@@ -233,8 +238,14 @@ private:
     const std::vector<double> samples = sample_times(spec_.sample_interval, end);
     std::set<double> wakeups(samples.begin(), samples.end());
     wakeups.insert(spec_.warmup);
+    // Electricity prices are constant between two wakeups.
+    for (double t : cost_->price_changes(0.0, end)) wakeups.insert(t);
     for (double t : wakeups) {
       sg4::this_actor::sleep_until(t);
+      if (t > 0) {
+        collect_node_busy_seconds(t);
+        cost_->advance(t, node_busy_seconds_);
+      }
       if (t == spec_.warmup) {
         for (auto& service : services_) service->begin_measurement(t);
         if (jobs_) jobs_busy_at_warmup_ = jobs_->gpu_busy_seconds(t);
@@ -262,17 +273,20 @@ private:
     put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
     put_cluster_series("cluster.gpus_allocated", now, cluster_->allocated_gpus());
     if (failures_) put_cluster_series("cluster.gpus_out_of_service", now, cluster_->out_of_service_gpus());
-    put_cluster_series("cost.rate", now, hourly_cost());
-    put_cluster_series("cost.cumulative", now, hourly_cost() * now / 3600.0);
-    if (!node_busy_seconds_.empty()) sample_nodes(now, interval);
+    cost_->sample(now, storage_ ? storage_->cost_at(now) : 0.0, result_.timeseries);
+    if (writes_node_series()) sample_nodes(now, interval);
     busy_at_last_sample_ = busy;
     last_sample_ = now;
   }
 
   // node.gpu_utilization and node.gpus_allocated for every node. The series are
   // created once, in node order, and then appended to by index (no lookups).
-  void sample_nodes(double now, double interval) {
+  void collect_node_busy_seconds(double now) {
     for (auto& service : services_) service->collect_node_busy_seconds(now);
+    if (jobs_) jobs_->collect_node_busy_seconds(now, node_busy_seconds_);
+  }
+
+  void sample_nodes(double now, double interval) {
     const std::size_t nodes = platform_.nodes.size();
     if (!has_node_series_) {
       has_node_series_ = true;
@@ -294,13 +308,6 @@ private:
 
   void put_cluster_series(const char* name, double t, double value) {
     append_cluster_point(result_.timeseries, name, t, value);
-  }
-
-  double hourly_cost() const {
-    double per_hour = 0.0;
-    for (const SimNode& node : platform_.nodes) per_hour += node.shape->price_per_hour;
-    if (storage_) per_hour += storage_->node_cost_per_hour();
-    return per_hour;
   }
 
   void collect() {
@@ -342,18 +349,16 @@ private:
     put("cluster.gpu_allocation", gpu_hours * 3600.0 / spec_.duration / gpus, "1");
     put("cluster.gpu_hours_allocated", gpu_hours, "GPU*h");
     put("cluster.gpu_utilization_mean", busy / (window * gpus), "1");
-    const double hours = spec_.duration / 3600.0;
-    put("cost.node_hours", platform_.nodes.size() * hours, "h");
-    // Standby spares are paid at their standby price (cost.spares), not in compute.
-    const double storage_nodes = storage_ ? storage_->node_cost_per_hour() * hours : 0.0;
-    const double compute = hourly_cost() * hours - storage_nodes - (failures_ ? failures_->standby_full_cost() : 0.0);
-    const double spares = failures_ ? failures_->standby_cost() : 0.0;
-    double storage = 0.0;
-    for (const SummaryMetric& metric : result_.summary)
-      if (metric.metric == "cost.storage") storage = metric.value;
-    put("cost.compute", compute, "USD");
-    put("cost.total", compute + spares + storage, "USD");
-    put("cost.per_hour", hourly_cost(), "USD/h");
+    CostMeter::Outputs outputs;
+    outputs.storage_cost = storage_ ? storage_->cost_at(spec_.duration) : 0.0;
+    double busy_total = jobs_ ? jobs_->gpu_busy_seconds(spec_.duration) : 0.0;
+    for (auto& service : services_) {
+      outputs.output_tokens += static_cast<double>(service->output_tokens_completed());
+      outputs.requests_completed += static_cast<double>(service->requests_completed());
+      busy_total += service->gpu_busy_seconds_total();
+    }
+    outputs.busy_gpu_hours = busy_total / 3600.0;
+    cost_->report(result_, outputs);
 
     nlohmann::json start{{"nodes", platform_.nodes.size()}, {"gpus", gpus}, {"services", services_.size()}};
     if (jobs_) start["jobs"] = result_.jobs.size();
@@ -370,6 +375,7 @@ private:
   SimPlatform platform_;
   std::vector<std::unique_ptr<InferenceService>> services_;
   std::unique_ptr<ServingCluster> cluster_;
+  std::unique_ptr<CostMeter> cost_;
   std::unique_ptr<JobScheduler> jobs_;
   std::unique_ptr<FailureInjector> failures_;
   std::unique_ptr<StorageSystem> storage_;
@@ -377,7 +383,7 @@ private:
   std::unique_ptr<QuorumStore> quorum_;
   double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
-  std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start
+  std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start (services and jobs)
   std::vector<double> node_busy_at_last_sample_;
   bool has_node_series_ = false;
   std::size_t node_series_first_ = 0;             // index of the first per-node series in result_.timeseries

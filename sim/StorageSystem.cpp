@@ -687,7 +687,6 @@ void StorageSystem::report(RunResult& result) const {
   auto put = [&](const std::string& metric, double value, const char* unit) {
     result.summary.push_back(SummaryMetric{metric, value, unit});
   };
-  const double duration = spec_.duration;
   double logical = 0.0;
   for (int c = 0; c < layout_.chunks(); ++c) logical += layout_.chunk_bytes(c);
   const double capacity = disk_capacity_ * static_cast<double>(disks_.size());
@@ -723,7 +722,6 @@ void StorageSystem::report(RunResult& result) const {
   put("data.mttdl", episode_losses_ > 0 ? mttdl.mean : nan, "h");
   put("data.mttdl_ci_low", mttdl.low, "h");
   put("data.mttdl_ci_high", episode_losses_ > 0 ? mttdl.high : nan, "h");
-  const double gb_months = stored_bytes_integral_ / 1e9 / (730.0 * 3600.0);
   if (spec_.data.backup.is_enabled) {
     const double backups = static_cast<double>(full_backups_ + incremental_backups_);
     put("backup.full_count", static_cast<double>(full_backups_), "1");
@@ -736,7 +734,11 @@ void StorageSystem::report(RunResult& result) const {
         recovery_ages_ > 0 ? recovery_age_sum_ / static_cast<double>(recovery_ages_) : nan, "s");
     put("data.bytes_unrecoverable", bytes_unrecoverable_, "B");
   }
-  put("cost.storage", node_cost_per_hour() * duration / 3600.0 + gb_months * spec_.data.price_per_gb_month, "USD");
+}
+
+double StorageSystem::cost_at(double now) const {
+  const double byte_seconds = stored_bytes_integral_ + layout_.stored_bytes() * std::max(0.0, now - stored_since_);
+  return node_cost_per_hour() * now / 3600.0 + byte_seconds / 1e9 / (730.0 * 3600.0) * spec_.data.price_per_gb_month;
 }
 
 }  // namespace leptonsim

@@ -59,6 +59,8 @@ public:
   bool is_node_available(int node) const { return node_down_[static_cast<std::size_t>(node)] == 0; }
   // USD per hour of the data site's storage nodes (price x nodes).
   double node_cost_per_hour() const;
+  // USD of the storage nodes and the stored bytes from the start until `now` (cost.storage).
+  double cost_at(double now) const;
 
 private:
   struct Transfer;

@@ -182,6 +182,7 @@ MetricDirection ComparisonTableModel::metricDirection(const QString& metric) {
     if (quantity.contains(QLatin1String(word))) return MetricDirection::Neutral;
   // Whole scopes where more is always worse.
   if (metric.startsWith(QLatin1String("cost.")) || metric.startsWith(QLatin1String("energy.")) ||
+      metric.startsWith(QLatin1String("carbon.")) || metric.startsWith(QLatin1String("egress.")) ||
       metric.startsWith(QLatin1String("failures.")))
     return MetricDirection::LowerIsBetter;
   for (const char* word : lower)

@@ -273,6 +273,9 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
       groups << QStringLiteral("<b>%1</b>:&nbsp;%2").arg(nonBreaking(tr("data")), dataParts.join(QStringLiteral(" · ")));
     QStringList runParts;
     add(runParts, QString(), tr("cost"), "cost.total", QStringLiteral("USD"));
+    add(runParts, QString(), tr("per 1M output tokens"), "cost.per_million_output_tokens", QStringLiteral("USD"));
+    add(runParts, QString(), tr("energy"), "energy.facility_kwh", QStringLiteral("kWh"));
+    add(runParts, QString(), tr("carbon"), "carbon.kg", QStringLiteral("kg"));
     add(runParts, QString(), tr("GPU utilisation"), "cluster.gpu_utilization_mean", QStringLiteral("%"));
     add(runParts, QString(), tr("failures"), "failures.count", QString());
     if (!runParts.isEmpty()) groups << runParts.join(QStringLiteral(" · "));

@@ -199,13 +199,20 @@ QList<PanelDefinition> buildStandardPanels() {
                  curve("cost.cumulative", kCluster, kLine, "cumulative", "USD", kOrange, Qt::SolidLine, true)};
   panels << cost;
 
+  PanelDefinition costCategories;
+  costCategories.id = QStringLiteral("cost_by_category");
+  costCategories.title = QStringLiteral("Cost by category");
+  costCategories.value_axis_label = QStringLiteral("cumulative cost (USD)");
+  costCategories.curves = {curve("cost.by_category", kEach, kLine, "", "USD", QColor())};
+  panels << costCategories;
+
   PanelDefinition energy;
   energy.id = QStringLiteral("energy");
   energy.title = QStringLiteral("Energy");
   energy.value_axis_label = QStringLiteral("power (kW)");
   energy.second_value_axis_label = QStringLiteral("cumulative energy (kWh)");
-  energy.curves = {curve("energy.power", kCluster, kLine, "power", "kW", kBlue, Qt::SolidLine, false, 0.001),
-                   curve("energy.cumulative", kCluster, kLine, "cumulative", "kWh", kOrange, Qt::SolidLine, true)};
+  energy.curves = {curve("energy.power", kCluster, kLine, "facility power", "kW", kBlue),
+                   curve("energy.cumulative", kCluster, kLine, "facility energy", "kWh", kOrange, Qt::SolidLine, true)};
   panels << energy;
 
   PanelDefinition events;

@@ -20,7 +20,7 @@
 namespace leptonsim {
 namespace {
 
-enum class Dimension { flops, bytes, bandwidth, power, price };
+enum class Dimension { flops, bytes, bandwidth, power, price, money, transfer_price, storage_price, years };
 
 struct UnitSuffix {
   std::string_view suffix;
@@ -53,6 +53,10 @@ const char* expectation(Dimension dimension) {
     case Dimension::bandwidth: return "a bandwidth such as 450GBps or 400Gbps";
     case Dimension::power: return "a power such as 700W";
     case Dimension::price: return "a price per hour such as $98.32/h";
+    case Dimension::money: return "an amount such as $289000";
+    case Dimension::transfer_price: return "a price per GB such as $0.02/GB";
+    case Dimension::storage_price: return "a price per GB-month such as $0.023/GB-month";
+    case Dimension::years: return "a number of years such as 5y";
   }
   return "a quantity";
 }
@@ -77,11 +81,23 @@ std::optional<double> parse_leading_number(std::string_view text, std::string_vi
 std::optional<double> parse_quantity(std::string_view text, Dimension dimension) {
   text = trim(text);
   std::string_view rest;
-  if (dimension == Dimension::price) {
+  const auto dollars = [&](std::string_view suffix) -> std::optional<double> {
     if (text.empty() || text.front() != '$') return std::nullopt;
     const auto value = parse_leading_number(text.substr(1), rest);
-    if (!value || rest != "/h") return std::nullopt;
+    if (!value || rest != suffix) return std::nullopt;
     return value;
+  };
+  switch (dimension) {
+    case Dimension::price: return dollars("/h");
+    case Dimension::money: return dollars("");
+    case Dimension::transfer_price: return dollars("/GB");
+    case Dimension::storage_price: return dollars("/GB-month");
+    case Dimension::years: {
+      const auto value = parse_leading_number(text, rest);
+      if (!value || rest != "y") return std::nullopt;
+      return *value * 365 * 86400.0;
+    }
+    default: break;
   }
   const auto value = parse_leading_number(text, rest);
   if (!value) return std::nullopt;
@@ -173,7 +189,9 @@ public:
                        Dimension dimension, bool zero_allowed) {
     const YAML::Node node = entry[key];
     if (!node) return 0.0;
-    if (zero_allowed && dimension != Dimension::price && node.IsScalar() && trim(node.Scalar()) == "0") return 0.0;
+    const bool is_dollars = dimension == Dimension::price || dimension == Dimension::money ||
+                            dimension == Dimension::transfer_price || dimension == Dimension::storage_price;
+    if (zero_allowed && !is_dollars && node.IsScalar() && trim(node.Scalar()) == "0") return 0.0;
     const auto value = node.IsScalar() ? parse_quantity(node.Scalar(), dimension) : std::nullopt;
     if (!value) {
       error(node.Mark(), fmt::format("{}.{}: expected {}, got '{}'", path, key, expectation(dimension),
@@ -249,7 +267,7 @@ HardwareCatalog HardwareCatalog::parse(const std::string& gpus_yaml, const std::
   const YAML::Node shape_list = shape_reader.load_list(node_shapes_yaml, "node_shapes");
   if (shape_list.IsSequence()) {
     static const std::vector<std::string> kShapeKeys = {"name", "gpu", "gpus", "cpu_cores",
-                                                        "cpu",  "nic", "pcie", "price"};
+                                                        "cpu",  "nic", "pcie", "price", "base_power", "off_power"};
     for (std::size_t i = 0; i < shape_list.size(); ++i) {
       const YAML::Node entry = shape_list[i];
       const std::string path = fmt::format("node_shapes[{}]", i);
@@ -263,6 +281,8 @@ HardwareCatalog HardwareCatalog::parse(const std::string& gpus_yaml, const std::
       shape.nic_bandwidth = shape_reader.read_quantity(entry, path, "nic", Dimension::bandwidth, false);
       shape.pcie_bandwidth = shape_reader.read_quantity(entry, path, "pcie", Dimension::bandwidth, false);
       shape.price_per_hour = shape_reader.read_quantity(entry, path, "price", Dimension::price, true);
+      shape.base_power_watts = shape_reader.read_quantity(entry, path, "base_power", Dimension::power, true);
+      shape.off_power_watts = shape_reader.read_quantity(entry, path, "off_power", Dimension::power, true);
       if (!shape.gpu_type.empty() && declared_gpus.count(shape.gpu_type) == 0) {
         shape_reader.error(entry["gpu"].Mark(),
                            fmt::format("{}.gpu: unknown GPU type '{}' (known in {}: {})", path, shape.gpu_type,
@@ -308,6 +328,113 @@ void HardwareCatalog::parse_disks(const std::string& disks_yaml, const std::stri
     }
   }
   if (!reader.errors().empty()) throw std::runtime_error(fmt::format("{}", fmt::join(reader.errors(), "\n")));
+}
+
+const std::vector<Purchase>& all_purchases() {
+  static const std::vector<Purchase> purchases = {Purchase::on_demand, Purchase::reserved_1y, Purchase::reserved_3y,
+                                                  Purchase::spot, Purchase::owned};
+  return purchases;
+}
+
+std::string purchase_name(Purchase purchase) {
+  switch (purchase) {
+    case Purchase::on_demand: return "on_demand";
+    case Purchase::reserved_1y: return "reserved_1y";
+    case Purchase::reserved_3y: return "reserved_3y";
+    case Purchase::spot: return "spot";
+    case Purchase::owned: return "owned";
+  }
+  return "on_demand";
+}
+
+std::optional<Purchase> purchase_from_name(const std::string& name) {
+  for (Purchase purchase : all_purchases())
+    if (purchase_name(purchase) == name) return purchase;
+  return std::nullopt;
+}
+
+void HardwareCatalog::parse_prices(const std::string& prices_yaml, const std::string& prices_name) {
+  CatalogFileReader reader(prices_name);
+  YAML::Node loaded;
+  try {
+    loaded = YAML::Load(prices_yaml);
+  } catch (const YAML::Exception& exception) {
+    reader.error(exception.mark, exception.msg);
+  }
+  const YAML::Node document = loaded;
+  if (reader.error_count() == 0 && reader.check_keys(document, "prices file", {"date", "providers", "owned"})) {
+    prices_date_ = reader.read_name(document, "prices file", "date");
+    const auto check_shape = [&](const YAML::Node& entry, const std::string& path, const std::string& node) {
+      if (node.empty() || find_node_shape(node) != nullptr) return true;
+      reader.error(entry["node"].Mark(), fmt::format("{}.node: unknown node shape '{}' (known: {})", path, node,
+                                                     fmt::join(node_shape_names(), ", ")));
+      return false;
+    };
+    const YAML::Node providers = document["providers"];
+    for (std::size_t i = 0; providers.IsSequence() && i < providers.size(); ++i) {
+      const YAML::Node entry = providers[i];
+      const std::string path = fmt::format("providers[{}]", i);
+      if (!reader.check_keys(entry, path, {"name", "egress", "storage", "nodes"})) continue;
+      ProviderPrices provider;
+      provider.name = reader.read_name(entry, path, "name");
+      provider.egress_per_gb = reader.read_quantity(entry, path, "egress", Dimension::transfer_price, true);
+      provider.storage_per_gb_month = reader.read_quantity(entry, path, "storage", Dimension::storage_price, true);
+      const YAML::Node nodes = entry["nodes"];
+      for (std::size_t k = 0; nodes.IsSequence() && k < nodes.size(); ++k) {
+        const YAML::Node node_entry = nodes[k];
+        const std::string node_path = fmt::format("{}.nodes[{}]", path, k);
+        if (!node_entry.IsMap()) {
+          reader.error(node_entry.Mark(), node_path + ": expected a map");
+          continue;
+        }
+        std::map<Purchase, double> prices;
+        for (const auto& item : node_entry) {
+          const std::string key = item.first.Scalar();
+          if (key == "node") continue;
+          const auto purchase = purchase_from_name(key);
+          if (!purchase || *purchase == Purchase::owned) {
+            reader.error(item.first.Mark(), fmt::format("{}: unknown key '{}'; valid keys: node, on_demand, reserved_1y, "
+                                                        "reserved_3y, spot",
+                                                        node_path, key));
+            continue;
+          }
+          prices[*purchase] = reader.read_quantity(node_entry, node_path, key, Dimension::price, true);
+        }
+        const std::string shape = reader.read_name(node_entry, node_path, "node");
+        if (shape.empty()) reader.error(node_entry.Mark(), node_path + ": missing required key 'node'");
+        if (check_shape(node_entry, node_path, shape) && !shape.empty()) provider.node_prices[shape] = prices;
+      }
+      if (!provider.name.empty()) put_provider(std::move(provider));
+    }
+    const YAML::Node owned = document["owned"];
+    for (std::size_t i = 0; owned.IsSequence() && i < owned.size(); ++i) {
+      const YAML::Node entry = owned[i];
+      const std::string path = fmt::format("owned[{}]", i);
+      if (!reader.check_keys(entry, path, {"node", "purchase", "lifetime"})) continue;
+      OwnedNodePrice price;
+      price.node = reader.read_name(entry, path, "node");
+      price.purchase_price = reader.read_quantity(entry, path, "purchase", Dimension::money, false);
+      price.lifetime_seconds = reader.read_quantity(entry, path, "lifetime", Dimension::years, false);
+      if (check_shape(entry, path, price.node) && !price.node.empty()) put_owned(std::move(price));
+    }
+  }
+  if (!reader.errors().empty()) throw std::runtime_error(fmt::format("{}", fmt::join(reader.errors(), "\n")));
+}
+
+const ProviderPrices* HardwareCatalog::find_provider(const std::string& name) const {
+  const auto found = providers_.find(name);
+  return found == providers_.end() ? nullptr : &found->second;
+}
+
+std::vector<std::string> HardwareCatalog::provider_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, provider] : providers_) names.push_back(name);
+  return names;
+}
+
+const OwnedNodePrice* HardwareCatalog::find_owned(const std::string& node) const {
+  const auto found = owned_.find(node);
+  return found == owned_.end() ? nullptr : &found->second;
 }
 
 const DiskType* HardwareCatalog::find_disk(const std::string& name) const {

@@ -1,6 +1,7 @@
 #include "ScenarioLoader.hpp"
 #include "YamlMessages.hpp"
 
+#include "NodePricing.hpp"
 #include "ScenarioSchema.hpp"
 #include "common/TextDistance.hpp"
 #include "Units.hpp"
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <charconv>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -675,7 +677,9 @@ public:
   void build() {
     read_top_level();
     read_catalog();
+    read_cost();
     read_sites();
+    check_node_prices();
     read_wan();
     read_services();
     read_jobs();
@@ -705,6 +709,129 @@ private:
       diagnostics_.at(top.mark("warmup"), "warmup",
                       fmt::format("warmup ({}) must be shorter than duration ({})", format_si(spec_.warmup, "s"),
                                   format_si(spec_.duration, "s")));
+    }
+  }
+
+  // ----- cost
+  void read_cost() {
+    const YAML::Node cost = lookup(root_, "cost");
+    if (!cost.IsMap()) return;
+    MapReader reader(cost, "cost", "cost");
+    CostSpec& spec = spec_.cost;
+    if (reader.read("provider", spec.provider)) check_provider(reader, "provider", spec.provider);
+    if (const YAML::Node purchase = reader.get("purchase"); purchase.IsMap())
+      read_purchase_mix(MapReader(purchase, "cost.purchase", "cost.purchase"), spec.purchase);
+    double egress = 0.0;
+    if (reader.read("egress", egress)) spec.egress_per_gb = egress;
+    std::map<std::string, int> seen;
+    for (const auto& [item, path] : map_items(reader.get("prices"), "cost.prices")) {
+      MapReader prices(item, "cost.prices[]", path);
+      NodePriceSpec entry;
+      if (!prices.read("node", entry.node)) continue;
+      if (!first_definition(seen, entry.node, prices, "price entry")) continue;
+      if (spec_.catalog.find_node_shape(entry.node) == nullptr && broken_names_.count(entry.node) == 0)
+        diagnostics_.at(prices.mark("node"), prices.path("node"),
+                        fmt::format("unknown node shape `{}`{}", entry.node,
+                                    suggestion_text(entry.node, spec_.catalog.node_shape_names(), "node shapes")));
+      for (Purchase purchase : all_purchases()) {
+        double price = 0.0;
+        if (purchase != Purchase::owned && prices.read(purchase_name(purchase), price)) entry.per_hour[purchase] = price;
+      }
+      double value = 0.0;
+      if (prices.read("purchase_price", value)) entry.purchase_price = value;
+      if (prices.read("lifetime", value)) entry.lifetime = value;
+      spec.prices.push_back(std::move(entry));
+    }
+    if (const YAML::Node energy = reader.get("energy"); energy.IsMap())
+      read_energy(MapReader(energy, "cost.energy", "cost.energy"), spec.energy);
+  }
+
+  void check_provider(MapReader& reader, const char* key, const std::string& provider) {
+    if (provider == "catalog" || spec_.catalog.find_provider(provider) != nullptr) return;
+    std::vector<std::string> known = spec_.catalog.provider_names();
+    known.push_back("catalog");
+    diagnostics_.at(reader.mark(key), reader.path(key),
+                    fmt::format("unknown price list `{}`{}", provider, suggestion_text(provider, known, "price lists")));
+  }
+
+  // Shares by purchase type: the keys given replace the whole mix and must sum to 1.
+  void read_purchase_mix(MapReader reader, PurchaseMix& mix) {
+    PurchaseMix read_mix;
+    double total = 0.0;
+    for (Purchase purchase : all_purchases()) {
+      double share = 0.0;
+      if (reader.read(purchase_name(purchase), share)) {
+        if (share > 0) read_mix[purchase] = share;
+        total += share;
+      }
+    }
+    if (!reader.ok()) return;
+    if (std::abs(total - 1.0) > 1e-9) {
+      diagnostics_.at(reader.node().Mark(), reader.path(),
+                      fmt::format("the shares by purchase type add up to {:g}; they must add up to 1", total));
+      return;
+    }
+    mix = std::move(read_mix);
+  }
+
+  void read_energy(MapReader reader, EnergySpec& energy) {
+    reader.read("price", energy.price);
+    reader.read("pue", energy.pue);
+    reader.read("carbon_intensity", energy.carbon_intensity);
+    if (!reader.has("tariff")) return;
+    energy.tariff.clear();
+    for (const auto& [item, path] : map_items(reader.get("tariff"), reader.path("tariff"))) {
+      MapReader period_reader(item, reader.pattern() + ".tariff[]", path);
+      TariffPeriodSpec period;
+      const bool ok = period_reader.read("from", period.from) & period_reader.read("to", period.to);
+      period_reader.read("price", period.price);
+      if (!ok) continue;
+      if (period.from == period.to) {
+        diagnostics_.at(period_reader.mark("to"), period_reader.path("to"),
+                        "a tariff period must not be empty (`from` equals `to`)");
+        continue;
+      }
+      for (const TariffPeriodSpec& other : energy.tariff)
+        if (tariff_periods_overlap(period, other)) {
+          diagnostics_.at(item.Mark(), path, "this tariff period overlaps an earlier one: periods must not overlap");
+          break;
+        }
+      energy.tariff.push_back(period);
+    }
+  }
+
+  // Daily periods as sets of [a, b) intervals within one day.
+  static bool tariff_periods_overlap(const TariffPeriodSpec& a, const TariffPeriodSpec& b) {
+    const auto pieces = [](const TariffPeriodSpec& p) {
+      std::vector<std::pair<double, double>> out;
+      if (p.from < p.to) {
+        out.emplace_back(p.from, p.to);
+      } else {
+        out.emplace_back(p.from, 86400.0);
+        out.emplace_back(0.0, p.to);
+      }
+      return out;
+    };
+    for (const auto& [a0, a1] : pieces(a))
+      for (const auto& [b0, b1] : pieces(b))
+        if (a0 < b1 && b0 < a1) return true;
+    return false;
+  }
+
+  // Every purchase type a site uses must have a price for its node shape.
+  void check_node_prices() {
+    for (const SiteEntry& site : sites_) {
+      if (!site.shape_known) continue;
+      for (const auto& [purchase, share] : site.spec.purchase) {
+        if (share <= 0 || node_price_per_hour(spec_, site.spec, site.spec.node, purchase)) continue;
+        const YAML::Node site_purchase = lookup(site.node, "purchase");
+        const bool own_mix = site_purchase.IsMap();
+        const YAML::Node mix = own_mix ? site_purchase : lookup(lookup(root_, "cost"), "purchase");
+        const std::string mix_path = own_mix ? site.path + ".purchase" : "cost.purchase";
+        diagnostics_.at(mark_of(mix, purchase_name(purchase)), mix_path + "." + purchase_name(purchase),
+                        fmt::format("site `{}`: {}", site.spec.name,
+                                    missing_price_reason(spec_, site.spec, site.spec.node, purchase)));
+      }
     }
   }
 
@@ -773,6 +900,8 @@ private:
       shape.read("nic", merged.nic_bandwidth);
       shape.read("pcie", merged.pcie_bandwidth);
       shape.read("price", merged.price_per_hour);
+      shape.read("base_power", merged.base_power_watts);
+      shape.read("off_power", merged.off_power_watts);
       if (!existing && !require_all(shape, {"gpu", "gpus", "cpu_cores", "cpu", "nic", "pcie", "price"},
                                     fmt::format("new node shape `{}`", name))) {
         broken_names_.insert(name);
@@ -853,6 +982,15 @@ private:
         cache_reader.read("bandwidth", site.spec.weight_cache.bandwidth);
         read_policy(cache_reader, "eviction", site.spec.weight_cache.eviction, site.spec.weight_cache.eviction_params);
       }
+      site.spec.provider = spec_.cost.provider;
+      if (reader.has("provider") && reader.read("provider", site.spec.provider))
+        check_provider(reader, "provider", site.spec.provider);
+      site.spec.purchase = spec_.cost.purchase;
+      if (const YAML::Node purchase = reader.get("purchase"); purchase.IsMap())
+        read_purchase_mix(MapReader(purchase, "platform.sites[].purchase", reader.path("purchase")), site.spec.purchase);
+      site.spec.energy = spec_.cost.energy;
+      if (const YAML::Node energy = reader.get("energy"); energy.IsMap())
+        read_energy(MapReader(energy, "platform.sites[].energy", reader.path("energy")), site.spec.energy);
       if (!first) continue;
       spec_.platform.sites.push_back(site.spec);
       sites_.push_back(std::move(site));
@@ -1354,7 +1492,9 @@ private:
       repair.read("bandwidth", data.repair.bandwidth);
       repair.read("parallelism", data.repair.parallelism);
     }
-    reader.read("price_per_gb_month", data.price_per_gb_month);
+    if (!reader.read("price_per_gb_month", data.price_per_gb_month) && site != nullptr)
+      if (const ProviderPrices* provider = spec_.catalog.find_provider(site->spec.provider))
+        data.price_per_gb_month = provider->storage_per_gb_month;
     if (const YAML::Node backup_node = reader.get("backup"); backup_node.IsMap()) {
       MapReader backup(backup_node, "data.backup", "data.backup");
       BackupSpec& b = data.backup;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <utility>
 
 namespace leptonsim {
@@ -90,6 +91,52 @@ void add_job_properties(std::vector<SchemaEntry>& t, const std::string& prefix, 
       "Bytes of one checkpoint (model and optimizer state), split evenly over the job's GPUs."));
 }
 
+const std::vector<std::string>& purchase_keys() {
+  static const std::vector<std::string> keys = {"on_demand", "reserved_1y", "reserved_3y", "spot", "owned"};
+  return keys;
+}
+
+// The shares of nodes by purchase type, in `cost.purchase` and each site's `purchase`.
+void add_purchase_mix(std::vector<SchemaEntry>& t, const std::string& prefix, const std::string& section_doc,
+                      bool is_default) {
+  t.push_back(map(prefix).doc(section_doc));
+  const std::map<std::string, std::string> meaning = {
+      {"on_demand", "rented by the hour, no commitment"},
+      {"reserved_1y", "rented with a one-year commitment (reserved instances, savings plans, committed use)"},
+      {"reserved_3y", "rented with a three-year commitment"},
+      {"spot", "spare capacity rented at a discount, reclaimable at short notice (give a failure class with `notice`)"},
+      {"owned", "bought and amortised over its lifetime; its electricity is paid (`cost.energy`)"}};
+  for (const std::string& key : purchase_keys())
+    t.push_back(quantity(prefix + "." + key, QuantityKind::number)
+                    .by_default(is_default ? (key == "on_demand" ? "1 when no share is given" : "0") : "from cost.purchase")
+                    .at_least(0)
+                    .at_most(1)
+                    .doc(fmt::format("Share of nodes {}.", meaning.at(key))));
+}
+
+// Electricity keys, in `cost.energy` and each site's `energy`.
+void add_energy(std::vector<SchemaEntry>& t, const std::string& prefix, const std::string& section_doc, bool is_default) {
+  using Q = QuantityKind;
+  const auto fallback = [&](const std::string& builtin) { return is_default ? builtin : std::string("from cost.energy"); };
+  t.push_back(map(prefix).doc(section_doc));
+  t.push_back(quantity(prefix + ".price", Q::energy_price).by_default(fallback("$0/kWh")).at_least(0).doc(
+      "Electricity price outside the tariff periods. Paid for owned nodes only: rented nodes' electricity is in their "
+      "hourly price."));
+  t.push_back(quantity(prefix + ".pue", Q::number).by_default(fallback("1")).at_least(1).doc(
+      "Power usage effectiveness: the facility's energy (cooling, power distribution) divided by the IT energy of "
+      "the nodes. Energy, its cost and carbon are counted at the facility."));
+  t.push_back(quantity(prefix + ".carbon_intensity", Q::carbon_intensity).by_default(fallback("0g/kWh")).at_least(0).doc(
+      "Grid emissions per kWh drawn by the facility (location-based), for `carbon.kg`."));
+  t.push_back(list(prefix + ".tariff").of(ValueType::map).by_default(fallback("[]")).doc(
+      "Time-of-day prices, repeated every simulated day (the run starts at midnight); periods must not overlap."));
+  t.push_back(quantity(prefix + ".tariff[].from", Q::duration).required().at_least(0).at_most(86400).doc(
+      "Start of the period, as a time after midnight (`17h`)."));
+  t.push_back(quantity(prefix + ".tariff[].to", Q::duration).required().at_least(0).at_most(86400).doc(
+      "End of the period (exclusive), after midnight; earlier than `from` means through midnight (`22h` to `6h`)."));
+  t.push_back(quantity(prefix + ".tariff[].price", Q::energy_price).required().at_least(0).doc(
+      "Electricity price during the period."));
+}
+
 }  // namespace
 
 std::vector<std::string> failure_profile_names() {
@@ -160,6 +207,14 @@ std::vector<SchemaEntry> build_schema() {
       "Bandwidth of a storage node's network link, in each direction."));
   t.push_back(quantity("platform.sites[].storage.price", Q::money_rate).by_default("$0/h").at_least(0).doc(
       "Price per storage node-hour (owned hardware amortised, or rented); counted in `cost.storage`."));
+  t.push_back(text("platform.sites[].provider").by_default("from cost.provider").doc(
+      "Price list of the site's nodes (a provider of `data/prices.yaml`, e.g. `aws`, `lambda`); `catalog` = the node "
+      "shapes' on-demand prices."));
+  add_purchase_mix(t, "platform.sites[].purchase",
+                   "How the site's nodes are paid for: shares by purchase type, summing to 1 (nodes are split by "
+                   "largest remainder, committed types first). Replaces `cost.purchase` for this site.",
+                   false);
+  add_energy(t, "platform.sites[].energy", "The site's electricity; keys not given come from `cost.energy`.", false);
   t.push_back(map("platform.sites[].weight_cache").doc(
       "A cache of model weights on each GPU node (local NVMe or host memory). A cold start whose model's weights are "
       "in its node's cache reads them from there at `bandwidth` instead of over the network; on a miss the weights "
@@ -516,8 +571,8 @@ std::vector<SchemaEntry> build_schema() {
       "Repair traffic budget over the whole storage (bytes read for rebuilds per second); rebuilds start paced to it. "
       "0 = unlimited: only disks and network limit them."));
   t.push_back(integer("data.repair.parallelism").by_default("64").at_least(1).doc("Pieces rebuilt at the same time."));
-  t.push_back(quantity("data.price_per_gb_month", Q::number).by_default("0").at_least(0).doc(
-      "USD per GB (10^9 bytes) stored per month (730 h), counting every piece (redundancy included); in `cost.storage`."));
+  t.push_back(quantity("data.price_per_gb_month", Q::storage_price).by_default("the provider's storage price, else 0").at_least(0).doc(
+      "Price per GB (10^9 bytes) stored per month (730 h), counting every piece (redundancy included); in `cost.storage`."));
   t.push_back(map("data.backup").doc(
       "Scheduled backups: a full one at the start and every `full_every`, incremental ones every `incremental_every` "
       "(the bytes changed since the previous backup). A backup copies from every storage node of the data's site to "
@@ -555,6 +610,35 @@ std::vector<SchemaEntry> build_schema() {
       "Time a replica takes to apply a write, or to read the value, once the request is there."));
   add_distribution_forms(t, "data.quorum.service_time", Q::duration, "replica service time");
 
+  // Cost.
+  t.push_back(map("cost").doc(
+      "Prices and electricity. Every node is billed by the hour from its purchase type (`cost.compute.<type>`); "
+      "owned nodes also pay their electricity (`cost.energy`); energy and carbon are reported for every node."));
+  t.push_back(text("cost.provider").by_default("catalog").doc(
+      "Default price list of the sites' nodes: a provider of `data/prices.yaml` (`leptonsim catalog` lists them), or "
+      "`catalog` for the node shapes' on-demand prices (`data/node_shapes.yaml`, `catalog.node_shapes[].price`)."));
+  add_purchase_mix(t, "cost.purchase",
+                   "How nodes are paid for, by default: shares by purchase type summing to 1; each site's nodes are "
+                   "split by largest remainder, committed types first (`owned`, `reserved_3y`, `reserved_1y`, "
+                   "`on_demand`, `spot`).",
+                   true);
+  t.push_back(quantity("cost.egress", Q::transfer_price).by_default("the provider's, else $0/GB").at_least(0).doc(
+      "Price of bytes sent from one site to another (requests and responses routed across sites, off-site backups); "
+      "in `cost.egress`."));
+  t.push_back(list("cost.prices").of(ValueType::map).by_default("[]").doc(
+      "Prices of node shapes that replace the price list's (negotiated rates) or add to it."));
+  t.push_back(text("cost.prices[].node").required().doc("Node shape name."));
+  for (const std::string& key : purchase_keys()) {
+    if (key == "owned") continue;
+    t.push_back(quantity("cost.prices[]." + key, Q::money_rate).by_default("the price list's").at_least(0).doc(
+        fmt::format("Price per node-hour of `{}` nodes.", key)));
+  }
+  t.push_back(quantity("cost.prices[].purchase_price", Q::money).by_default("data/prices.yaml `owned`").at_least(0).doc(
+      "`owned` nodes: purchase price of one node (with its share of racks and network, if wanted)."));
+  t.push_back(quantity("cost.prices[].lifetime", Q::duration).by_default("data/prices.yaml `owned`").above(0).doc(
+      "`owned` nodes: the purchase is amortised evenly over this time (`5y`; `y` = 365 days)."));
+  add_energy(t, "cost.energy", "Electricity of every site, unless the site gives its own `energy`.", true);
+
   // Catalogue overrides.
   t.push_back(map("catalog").doc(
       "Additions to and overrides of the built-in hardware catalogue (`data/gpus.yaml`, `data/node_shapes.yaml`, "
@@ -580,6 +664,10 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(quantity("catalog.node_shapes[].pcie", Q::bandwidth).by_default("the built-in value").above(0).doc(
       "Bandwidth between a GPU and the host or NIC when there is no NVLink."));
   t.push_back(quantity("catalog.node_shapes[].price", Q::money_rate).by_default("the built-in value").at_least(0).doc("On-demand price per node-hour."));
+  t.push_back(quantity("catalog.node_shapes[].base_power", Q::power).by_default("the built-in value, else 0W").at_least(0).doc(
+      "Power of everything but the GPUs (CPUs, memory, NICs, fans) while the node is on."));
+  t.push_back(quantity("catalog.node_shapes[].off_power", Q::power).by_default("the built-in value, else 0W").at_least(0).doc(
+      "Power drawn while the node is off."));
   t.push_back(list("catalog.disks").of(ValueType::map).by_default("[]").doc("Disk types of storage nodes."));
   t.push_back(text("catalog.disks[].name").required().doc("Disk type name, e.g. `nvme-7680gb`."));
   t.push_back(quantity("catalog.disks[].capacity", Q::size).by_default("the built-in value").above(0).doc("Capacity."));

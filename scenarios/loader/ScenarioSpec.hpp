@@ -57,6 +57,24 @@ struct WeightCacheSpec {
   bool is_enabled() const { return capacity > 0; }
 };
 
+// One period of a daily time-of-day electricity tariff.
+struct TariffPeriodSpec {
+  double from = 0.0;   // seconds after midnight (simulated time modulo 24 h)
+  double to = 0.0;     // seconds after midnight, exclusive; less than `from` = through midnight
+  double price = 0.0;  // USD per kWh
+};
+
+// Where a site's electricity comes from: its price, the facility overhead and carbon.
+struct EnergySpec {
+  double price = 0.0;              // USD per kWh outside tariff periods
+  double pue = 1.0;                // power usage effectiveness: facility energy / IT energy, >= 1
+  double carbon_intensity = 0.0;   // g CO2e per kWh drawn by the facility
+  std::vector<TariffPeriodSpec> tariff;  // daily periods with their own price, not overlapping
+};
+
+// How a site's fixed nodes are paid for: shares by purchase type, summing to 1.
+using PurchaseMix = std::map<Purchase, double>;
+
 // A region (cloud data centre) or an edge site.
 struct SiteSpec {
   std::string name;              // unique name, required
@@ -67,6 +85,9 @@ struct SiteSpec {
   FabricSpec fabric;             // the site's network fabric
   StorageSpec storage;           // the site's storage nodes
   WeightCacheSpec weight_cache;  // per GPU node: cached model weights
+  std::string provider;          // price list of the site's nodes; from `cost.provider` unless given
+  PurchaseMix purchase;          // shares of the site's nodes by purchase type; from `cost.purchase` unless given
+  EnergySpec energy;             // electricity; `cost.energy` with the site's `energy` keys on top
   // Racks on the fabric: GPU racks first, then storage racks.
   int fabric_racks() const { return racks + storage.racks; }
 };
@@ -385,6 +406,23 @@ struct DataSpec {
   double price_per_gb_month = 0.0; // USD per GB (1e9 bytes) stored per month (730 h), raw bytes incl. redundancy
 };
 
+// Prices that replace or add to the catalogue's for one node shape.
+struct NodePriceSpec {
+  std::string node;                       // node shape name
+  std::map<Purchase, double> per_hour;    // USD per node-hour by rented purchase type
+  std::optional<double> purchase_price;   // owned: USD per node
+  std::optional<double> lifetime;         // owned: seconds over which the purchase is amortised
+};
+
+// Money: where node prices come from and how nodes are bought; electricity.
+struct CostSpec {
+  std::string provider = "catalog";       // price list in data/prices.yaml; "catalog" = the node shapes' on-demand prices
+  PurchaseMix purchase{{Purchase::on_demand, 1.0}};  // default shares of every site's nodes
+  std::optional<double> egress_per_gb;    // USD per GB sent from one site to another; default: the provider's, else 0
+  std::vector<NodePriceSpec> prices;      // overrides of catalogue prices
+  EnergySpec energy;                      // defaults for every site's `energy`
+};
+
 // Whether runs write per-node time series (see `node_series` in the reference).
 enum class NodeSeries { automatic, on, off };
 inline constexpr int kNodeSeriesAutomaticMaxNodes = 64;
@@ -401,6 +439,7 @@ struct ScenarioSpec {
   JobsSpec jobs;                    // training and batch jobs
   FailuresSpec failures;            // failure processes, detection and repair
   DataSpec data;                    // stored data, redundancy and repair
+  CostSpec cost;                    // prices and electricity
   HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
 
   // Provenance, filled by the loader (not YAML keys).

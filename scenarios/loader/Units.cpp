@@ -35,7 +35,7 @@ constexpr Prefix binary_prefixes[] = {{"Ki", 1024.0},
 
 UnitTable make_duration_units() {
   return {{"ns", 1e-9}, {"us", 1e-6}, {"\u00b5s", 1e-6}, {"ms", 1e-3},
-          {"s", 1.0},   {"min", 60.0}, {"h", 3600.0},    {"d", 86400.0}};
+          {"s", 1.0},   {"min", 60.0}, {"h", 3600.0},    {"d", 86400.0}, {"y", 365 * 86400.0}};
 }
 
 UnitTable make_bandwidth_units() {
@@ -87,6 +87,26 @@ UnitTable make_rate_units() {  // per second
 
 UnitTable make_power_units() { return {{"W", 1.0}, {"kW", 1e3}, {"MW", 1e6}}; }
 
+UnitTable make_money_units() { return {{"k", 1e3}, {"M", 1e6}}; }  // USD
+
+UnitTable make_energy_price_units() { return {{"/kWh", 1.0}, {"/MWh", 1e-3}, {"/Wh", 1e3}}; }  // USD per kWh
+
+UnitTable make_transfer_price_units() {  // USD per GB
+  return {{"/GB", 1.0}, {"/TB", 1e-3}, {"/MB", 1e3}, {"/GiB", 1e9 / 1073741824.0}, {"/TiB", 1e9 / 1099511627776.0}};
+}
+
+UnitTable make_storage_price_units() {  // USD per GB-month
+  return {{"/GB-month", 1.0}, {"/TB-month", 1e-3}, {"/GiB-month", 1e9 / 1073741824.0},
+          {"/TiB-month", 1e9 / 1099511627776.0}};
+}
+
+UnitTable make_carbon_intensity_units() { return {{"g/kWh", 1.0}, {"kg/kWh", 1e3}, {"kg/MWh", 1.0}, {"t/GWh", 1.0}}; }
+
+bool is_money_kind(QuantityKind kind) {
+  return kind == QuantityKind::money_rate || kind == QuantityKind::money || kind == QuantityKind::energy_price ||
+         kind == QuantityKind::transfer_price || kind == QuantityKind::storage_price;
+}
+
 const UnitTable& units_of(QuantityKind kind) {
   static const UnitTable none;
   static const UnitTable duration = make_duration_units();
@@ -97,6 +117,11 @@ const UnitTable& units_of(QuantityKind kind) {
   static const UnitTable money_rate = make_money_rate_units();
   static const UnitTable rate = make_rate_units();
   static const UnitTable power = make_power_units();
+  static const UnitTable money = make_money_units();
+  static const UnitTable energy_price = make_energy_price_units();
+  static const UnitTable transfer_price = make_transfer_price_units();
+  static const UnitTable storage_price = make_storage_price_units();
+  static const UnitTable carbon_intensity = make_carbon_intensity_units();
   switch (kind) {
     case QuantityKind::number: return none;
     case QuantityKind::duration: return duration;
@@ -107,6 +132,11 @@ const UnitTable& units_of(QuantityKind kind) {
     case QuantityKind::money_rate: return money_rate;
     case QuantityKind::rate: return rate;
     case QuantityKind::power: return power;
+    case QuantityKind::money: return money;
+    case QuantityKind::energy_price: return energy_price;
+    case QuantityKind::transfer_price: return transfer_price;
+    case QuantityKind::storage_price: return storage_price;
+    case QuantityKind::carbon_intensity: return carbon_intensity;
   }
   return none;
 }
@@ -144,6 +174,11 @@ std::string plain_number_meaning(QuantityKind kind) {
     case QuantityKind::money_rate: return "a plain number is USD per hour";
     case QuantityKind::rate: return "a plain number is per second";
     case QuantityKind::power: return "a plain number is watts";
+    case QuantityKind::money: return "a plain number is USD";
+    case QuantityKind::energy_price: return "a plain number is USD per kWh";
+    case QuantityKind::transfer_price: return "a plain number is USD per GB";
+    case QuantityKind::storage_price: return "a plain number is USD per GB-month";
+    case QuantityKind::carbon_intensity: return "a plain number is g/kWh";
   }
   return "";
 }
@@ -175,7 +210,9 @@ const std::vector<QuantityKind>& all_quantity_kinds() {
   static const std::vector<QuantityKind> kinds = {
       QuantityKind::number,         QuantityKind::duration,   QuantityKind::bandwidth,
       QuantityKind::size,           QuantityKind::compute_rate, QuantityKind::compute_amount,
-      QuantityKind::money_rate,     QuantityKind::rate,       QuantityKind::power};
+      QuantityKind::money_rate,     QuantityKind::rate,       QuantityKind::power,
+      QuantityKind::money,          QuantityKind::energy_price, QuantityKind::transfer_price,
+      QuantityKind::storage_price,  QuantityKind::carbon_intensity};
   return kinds;
 }
 
@@ -190,6 +227,11 @@ std::string_view quantity_kind_name(QuantityKind kind) {
     case QuantityKind::money_rate: return "money rate";
     case QuantityKind::rate: return "rate";
     case QuantityKind::power: return "power";
+    case QuantityKind::money: return "amount of money";
+    case QuantityKind::energy_price: return "energy price";
+    case QuantityKind::transfer_price: return "data transfer price";
+    case QuantityKind::storage_price: return "storage price";
+    case QuantityKind::carbon_intensity: return "carbon intensity";
   }
   return "quantity";
 }
@@ -205,6 +247,11 @@ std::string_view quantity_si_unit(QuantityKind kind) {
     case QuantityKind::money_rate: return "USD/h";
     case QuantityKind::rate: return "1/s";
     case QuantityKind::power: return "W";
+    case QuantityKind::money: return "USD";
+    case QuantityKind::energy_price: return "USD/kWh";
+    case QuantityKind::transfer_price: return "USD/GB";
+    case QuantityKind::storage_price: return "USD/GB-month";
+    case QuantityKind::carbon_intensity: return "g/kWh";
   }
   return "";
 }
@@ -226,6 +273,10 @@ std::string quantity_units_summary(QuantityKind kind) {
   }
   std::string summary = join(shown, ", ");
   if (kind == QuantityKind::money_rate) summary = "$N/s, $N/min, $N/h, $N/d";
+  if (kind == QuantityKind::money) summary = "$N, $Nk, $NM";
+  if (kind == QuantityKind::energy_price) summary = "$N/kWh, $N/MWh, $N/Wh";
+  if (kind == QuantityKind::transfer_price) summary = "$N/GB, $N/TB, $N/MB, $N/GiB, $N/TiB";
+  if (kind == QuantityKind::storage_price) summary = "$N/GB-month, $N/TB-month, $N/GiB-month, $N/TiB-month";
   if (kind == QuantityKind::bandwidth)
     summary += " (lower-case b = bits, upper-case B = bytes; `Gb/s` and `GB/s` spellings and `K` for `k` also work)";
   if (kind == QuantityKind::compute_rate) summary += " (`TFLOP/s` spellings and `K` for `k` also work)";
@@ -244,6 +295,11 @@ std::string_view quantity_examples(QuantityKind kind) {
     case QuantityKind::money_rate: return "`$2.99/h`, `$0.5/min`";
     case QuantityKind::rate: return "`40/s`, `2400/min`, `1.5/h`";
     case QuantityKind::power: return "`700W`, `1.2kW`";
+    case QuantityKind::money: return "`$289000`, `$289k`";
+    case QuantityKind::energy_price: return "`$0.08/kWh`, `$80/MWh`";
+    case QuantityKind::transfer_price: return "`$0.09/GB`, `$20/TB`";
+    case QuantityKind::storage_price: return "`$0.023/GB-month`, `$20/TB-month`";
+    case QuantityKind::carbon_intensity: return "`400g/kWh`, `0.4kg/kWh`";
   }
   return "";
 }
@@ -252,7 +308,7 @@ QuantityResult try_parse_quantity(QuantityKind kind, std::string_view original) 
   std::string_view text = trim(original);
   if (text.empty()) return failure(fmt::format("expected {}, got nothing", expected_form(kind)));
 
-  if (kind == QuantityKind::money_rate && text.front() == '$') text = trim(text.substr(1));
+  if (is_money_kind(kind) && text.front() == '$') text = trim(text.substr(1));
 
   // The number: an optional sign, then std::from_chars (decimal or exponent form).
   bool negative = false;

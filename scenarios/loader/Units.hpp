@@ -1,8 +1,10 @@
 // Units: parse quantity strings of scenario files ("30s", "400Gbps", "80GiB",
-// "989TFLOPS", "$2.99/h", "40/s", "700W") into doubles in SI base units.
+// "989TFLOPS", "$2.99/h", "40/s", "700W") into doubles in SI base units, except
+// for prices of energy and data and for carbon intensity, which keep the units
+// they are quoted in (USD/kWh, USD/GB, USD/GB-month, g/kWh).
 //
 // Every kind accepts a plain number, taken in the kind's stored unit (seconds,
-// bytes/s, bytes, FLOP/s, FLOP, USD per hour, per second, watts). Units are
+// bytes/s, bytes, FLOP/s, FLOP, USD per hour, per second, watts, USD, ...). Units are
 // case-sensitive: a lower-case `b` is a bit and an upper-case `B` a byte;
 // `k`/`K` is 10^3, `M` 10^6, `G` 10^9, `T` 10^12, `P` 10^15, `E` 10^18, and
 // `Ki`, `Mi`, `Gi`, `Ti`, `Pi` are powers of 1024. A space between the number
@@ -30,6 +32,11 @@ enum class QuantityKind {
   money_rate,      // USD per hour
   rate,            // events per second
   power,           // watts
+  money,           // USD
+  energy_price,    // USD per kWh
+  transfer_price,  // USD per GB (10^9 bytes) moved
+  storage_price,   // USD per GB (10^9 bytes) stored per month (730 h)
+  carbon_intensity,// grams of CO2-equivalent per kWh
 };
 
 // The outcome of a parse: the value in SI units, or an error message.

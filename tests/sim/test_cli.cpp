@@ -232,6 +232,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       if (name.rfind("failures.", 0) == 0 && std::count(name.begin(), name.end(), '.') == 2)
         name = "failures.<class>" + name.substr(name.rfind('.'));
       if (name.rfind("jobs.interruptions.", 0) == 0) name = "jobs.interruptions.<cause>";
+      if (name.rfind("cost.compute.", 0) == 0) name = "cost.compute.<purchase>";
       return name;
     };
     for (const auto& metric : result.summary) {

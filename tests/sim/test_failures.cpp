@@ -319,7 +319,7 @@ failures:
   CHECK(standby[0].t == Approx(45000.0));
   CHECK(standby[0].entity == "lab/r0/n0");
   CHECK(metric(result, "failures.spare_activations") == 1);
-  const double node_price = metric(result, "cost.per_hour") / 3;  // USD per node-hour
+  const double node_price = 98.32;  // USD per h100x8 node-hour (data/node_shapes.yaml, on demand)
   const double standby_hours = (9030.0 + 5400.0) / 3600.0;
   CHECK(metric(result, "cost.spares") == Approx(0.5 * standby_hours * node_price));
   CHECK(metric(result, "cost.compute") == Approx((3 * 14.0 - standby_hours) * node_price));

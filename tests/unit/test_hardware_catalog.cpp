@@ -40,6 +40,8 @@ const std::string kOneShape = R"(node_shapes:
     nic: 800Gbps
     pcie: 64GBps
     price: $12.5/h
+    base_power: 1.5kW
+    off_power: 0
 )";
 
 }  // namespace
@@ -127,6 +129,8 @@ TEST_CASE("catalogue units are parsed into SI values", "[catalog]") {
   CHECK(shape->nic_bandwidth == Approx(100e9));
   CHECK(shape->pcie_bandwidth == Approx(64e9));
   CHECK(shape->price_per_hour == Approx(12.5));
+  CHECK(shape->base_power_watts == Approx(1500.0));
+  CHECK(shape->off_power_watts == 0.0);
   CHECK(catalog.gpu_names() == std::vector<std::string>{"X1"});
   CHECK(catalog.node_shape_names() == std::vector<std::string>{"x1x4"});
 

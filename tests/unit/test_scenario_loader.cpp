@@ -285,7 +285,7 @@ TEST_CASE("the valid fixtures together use every key of the schema", "[scenario-
   std::set<std::string> used;
   for (const char* name : {"valid/minimal.yaml", "valid/full.yaml", "valid/distributions.yaml", "valid/arrivals.yaml", "valid/llm.yaml", "valid/jobs.yaml", "valid/failures.yaml",
                            "valid/storage.yaml", "valid/storage-delays.yaml", "valid/storage-delays-weibull.yaml",
-                           "valid/storage-delays-fixed.yaml"}) {
+                           "valid/storage-delays-fixed.yaml", "valid/cost.yaml"}) {
     const ScenarioSpec spec = load_scenario_file(fixture(name));
     for (const auto& [path, value] : spec.parameters) {
       std::string pattern = key_path_pattern(path);
