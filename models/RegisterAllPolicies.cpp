@@ -1,5 +1,6 @@
 #include "RegisterAllPolicies.hpp"
 
+#include "autoscaling/ClusterAutoscaler.hpp"
 #include "autoscaling/HorizontalPodAutoscaler.hpp"
 #include "autoscaling/KnativePodAutoscaler.hpp"
 #include "autoscaling/LeptonAutoscaler.hpp"
@@ -45,11 +46,21 @@ PolicyRegistries build_registries() {
   PolicyRegistries registries;
   register_load_balancers(registries.load_balancers);
   register_autoscalers(registries.autoscalers);
+  registries.node_autoscalers.add(ClusterAutoscaler::info(), [](const PolicyParams& params) {
+    return std::make_unique<ClusterAutoscaler>(ClusterAutoscaler::settings_from(params));
+  });
   register_queue_policies(registries.job_queues);
   register_placement_policies(registries.job_placements);
   register_redundancy_schemes(registries.redundancy);
   register_data_placement_policies(registries.data_placements);
   register_cache_eviction_policies(registries.cache_evictions);
+  registries.request_routers.add(NearestRouter::info(), [](const PolicyParams&) { return std::make_unique<NearestRouter>(); });
+  registries.request_routers.add(LowestLatencyRouter::info(),
+                                 [](const PolicyParams&) { return std::make_unique<LowestLatencyRouter>(); });
+  registries.request_routers.add(CheapestRouter::info(), [](const PolicyParams&) { return std::make_unique<CheapestRouter>(); });
+  registries.request_routers.add(SpillOverRouter::info(), [](const PolicyParams& params) {
+    return std::make_unique<SpillOverRouter>(params.get("queue_threshold"));
+  });
   return registries;
 }
 
@@ -64,9 +75,9 @@ std::vector<PolicyInfo> all_policy_infos() {
   std::vector<PolicyInfo> infos = policy_registries().load_balancers.infos();
   const std::vector<PolicyInfo> autoscalers = policy_registries().autoscalers.infos();
   infos.insert(infos.end(), autoscalers.begin(), autoscalers.end());
-  for (const auto& more : {policy_registries().job_queues.infos(), policy_registries().job_placements.infos(),
+  for (const auto& more : {policy_registries().node_autoscalers.infos(), policy_registries().job_queues.infos(), policy_registries().job_placements.infos(),
                            policy_registries().redundancy.infos(), policy_registries().data_placements.infos(),
-                           policy_registries().cache_evictions.infos()})
+                           policy_registries().cache_evictions.infos(), policy_registries().request_routers.infos()})
     infos.insert(infos.end(), more.begin(), more.end());
   return infos;
 }

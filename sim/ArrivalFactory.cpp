@@ -46,4 +46,17 @@ std::unique_ptr<ArrivalProcess> make_arrival_process(const ArrivalSpec& spec, co
   return std::make_unique<SpikeArrivals>(rate, std::move(spikes));
 }
 
+namespace {
+
+class NoArrivals final : public ArrivalProcess {
+public:
+  std::optional<Arrival> next(RandomStream&) override { return std::nullopt; }
+  double mean_rate() const override { return 0.0; }
+  std::string describe() const override { return "none (requests come from the service's router)"; }
+};
+
+}  // namespace
+
+std::unique_ptr<ArrivalProcess> make_no_arrivals() { return std::make_unique<NoArrivals>(); }
+
 }  // namespace leptonsim

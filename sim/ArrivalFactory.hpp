@@ -15,4 +15,7 @@ std::filesystem::path resolve_trace_path(const TraceSpec& trace, const std::stri
 // Throws TraceError (file:line of a bad trace row) or std::invalid_argument.
 std::unique_ptr<ArrivalProcess> make_arrival_process(const ArrivalSpec& spec, const std::string& scenario_path);
 
+// No arrivals at all: a routed service's deployment gets its requests from its router.
+std::unique_ptr<ArrivalProcess> make_no_arrivals();
+
 }  // namespace leptonsim

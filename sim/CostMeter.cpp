@@ -48,8 +48,14 @@ std::vector<double> CostMeter::price_changes(double from, double to) const {
 }
 
 void CostMeter::accumulate(NodeMeter& node, double now) {
-  (node.is_standby ? node.standby_seconds : node.active_seconds) += now - node.since;
+  if (node.is_active) (node.is_standby ? node.standby_seconds : node.active_seconds) += now - node.since;
   node.since = now;
+}
+
+void CostMeter::set_active(int node, bool is_active, double now) {
+  NodeMeter& meter = nodes_[static_cast<std::size_t>(node)];
+  accumulate(meter, now);
+  meter.is_active = is_active;
 }
 
 void CostMeter::set_standby(int node, bool is_standby, double now) {

@@ -30,6 +30,8 @@ public:
 
   // Simulated times strictly inside (from, to) at which some site's electricity price changes.
   std::vector<double> price_changes(double from, double to) const;
+  // A node pool's node provisioned (paid for, powered) or not; every node starts active.
+  void set_active(int node, bool is_active, double now);
   // A spare node standing by (billed at its standby price) or back in service.
   void set_standby(int node, bool is_standby, double now);
   // Bytes sent from one site to another (billed at the sending site's egress price).
@@ -58,6 +60,7 @@ private:
     Purchase purchase = Purchase::on_demand;
     int site = 0;
     bool is_standby = false;
+    bool is_active = true;
     double since = 0.0;               // last change or advance
     double active_seconds = 0.0;      // since the last advance
     double standby_seconds = 0.0;

@@ -40,11 +40,12 @@ FailureInjector::FailureInjector(const ScenarioSpec& spec, const SimPlatform& pl
   for (const FailureClassModel& model : models.classes)
     by_cause_[model.name].components += static_cast<std::int64_t>(model.components.size());
   generator_ = std::make_unique<FailureGenerator>(std::move(models.classes), std::move(models.trace), spec.seed);
-  // The site's last nodes stand by, out of the pool, before anything is placed.
+  // The site's last fixed nodes stand by, out of the pool, before anything is placed.
   const SparesSpec& spares = spec.failures.spares;
   std::vector<int> site_nodes;
   for (int n = 0; n < static_cast<int>(platform.nodes.size()); ++n)
-    if (platform.nodes[static_cast<std::size_t>(n)].site == spares.site) site_nodes.push_back(n);
+    if (platform.nodes[static_cast<std::size_t>(n)].site == spares.site && platform.nodes[static_cast<std::size_t>(n)].pool < 0)
+      site_nodes.push_back(n);
   for (int k = 0; k < spares.nodes && k < static_cast<int>(site_nodes.size()); ++k)
     set_standby(site_nodes[site_nodes.size() - 1 - static_cast<std::size_t>(k)], true, 0.0);
   for (const SimNode& node : platform.nodes) {

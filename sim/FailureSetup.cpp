@@ -1,10 +1,12 @@
 #include "FailureSetup.hpp"
 
 #include "DistributionFromSpec.hpp"
+#include "NodePricing.hpp"
 #include "workload/TraceRecord.hpp"
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <fmt/format.h>
 
@@ -13,9 +15,21 @@ namespace leptonsim {
 std::vector<std::string> node_names_of(const PlatformSpec& platform) {
   std::vector<std::string> names;
   for (const SiteSpec& site : platform.sites)
-    for (int rack = 0; rack < site.racks; ++rack)
-      for (int node = 0; node < site.nodes_per_rack; ++node) names.push_back(fmt::format("{}/r{}/n{}", site.name, rack, node));
+    for (int rack = 0; rack < site.gpu_racks(); ++rack)
+      for (int node = 0; node < site.nodes_in_rack(rack); ++node) names.push_back(fmt::format("{}/r{}/n{}", site.name, rack, node));
   return names;
+}
+
+std::map<std::string, Purchase> node_purchases(const PlatformSpec& platform) {
+  std::map<std::string, Purchase> purchases;
+  for (const SiteSpec& site : platform.sites) {
+    const std::vector<Purchase> by_node = site_node_purchases(site);
+    std::size_t k = 0;
+    for (int rack = 0; rack < site.gpu_racks(); ++rack)
+      for (int node = 0; node < site.nodes_in_rack(rack); ++node)
+        purchases[fmt::format("{}/r{}/n{}", site.name, rack, node)] = by_node[k++];
+  }
+  return purchases;
 }
 
 FailureModels build_failure_models(const ScenarioSpec& spec, const FailureDomains& domains) {
@@ -36,6 +50,19 @@ FailureModels build_failure_models(const ScenarioSpec& spec, const FailureDomain
               failure_class.site.empty() ? std::string("the platform") : "site " + failure_class.site,
               components.empty() ? std::string("none") : components.front()));
       components = failure_class.components;
+    }
+    if (failure_class.purchase) {
+      // Only components of nodes paid for that way: the node is the first three parts of the name.
+      const std::map<std::string, Purchase> purchases = node_purchases(spec.platform);
+      std::erase_if(components, [&](const std::string& component) {
+        std::size_t end = 0;
+        for (int parts = 0; parts < 3 && end != std::string::npos; ++parts) end = component.find('/', end + (parts > 0));
+        const auto found = purchases.find(component.substr(0, end));
+        return found == purchases.end() || found->second != *failure_class.purchase;
+      });
+      if (components.empty())
+        throw std::invalid_argument(fmt::format("failure class `{}`: no {} of a node paid for as `{}`", failure_class.name,
+                                                failure_class.component, purchase_name(*failure_class.purchase)));
     }
     models.classes.push_back(FailureClassModel{failure_class.name, to_distribution(failure_class.time_to_failure),
                                                to_distribution(failure_class.repair), std::move(components),

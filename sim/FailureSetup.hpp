@@ -7,6 +7,7 @@
 #include "failures/FailureDomains.hpp"
 #include "failures/FailureGenerator.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace leptonsim {
 
 // Node names in the simulator's order (site, rack, node), as the platform builder names them.
 std::vector<std::string> node_names_of(const PlatformSpec& platform);
+
+// How each GPU node is paid for, by node name (`failures.classes[].purchase`).
+std::map<std::string, Purchase> node_purchases(const PlatformSpec& platform);
 
 struct FailureModels {
   std::vector<FailureClassModel> classes;

@@ -82,6 +82,10 @@ void InferenceService::start() {
   const double now = 0.0;
   for (int r = 0; r < spec_.replicas; ++r) {
     std::optional<GpuAssignment> assignment = cluster_.allocate_now(*this);
+    if (!assignment && cluster_.has_node_pools(spec_.site)) {  // it waits for the node autoscaler
+      cluster_.request_replica(*this);
+      continue;
+    }
     if (!assignment) throw std::runtime_error(fmt::format("service '{}': initial replica {} does not fit", spec_.name, r));
     const int index = new_replica_index();
     Replica& replica = replicas_[index];
@@ -335,6 +339,26 @@ void InferenceService::schedule_next_arrival() {
 }
 
 void InferenceService::on_arrival(const Arrival& arrival) {
+  accept(arrival, -1);
+  schedule_next_arrival();
+}
+
+void InferenceService::inject(const Arrival& arrival, int origin) { accept(arrival, origin); }
+
+InferenceService::RoutingLoad InferenceService::routing_load() const {
+  RoutingLoad load;
+  for (const ReplicaLoad& replica : loads_) {
+    if (!replica.is_ready) continue;
+    ++load.ready_replicas;
+    load.slots += replica.concurrency;
+    load.free_slots += std::max(0, replica.concurrency - replica.in_service);
+  }
+  load.waiting = waiting_ + static_cast<int>(balancer_queue_.size());
+  load.recent_latency = recent_latency_;
+  return load;
+}
+
+void InferenceService::accept(const Arrival& arrival, int origin) {
   const double now = sg4::Engine::get_clock();
   if (is_stopped_) return;
   ++arrived_;
@@ -343,6 +367,7 @@ void InferenceService::on_arrival(const Arrival& arrival) {
   last_arrival_ = now;
   if (now >= warmup_) ++arrived_in_window_;
   Request request{now, 0.0, arrival.input_tokens, arrival.output_tokens};
+  request.origin = origin;
   // Token totals count what the trace says (before the model's minimum of one token).
   if (arrival.input_tokens > 0) input_tokens_arrived_ += arrival.input_tokens;
   if (arrival.output_tokens > 0) output_tokens_arrived_ += arrival.output_tokens;
@@ -369,7 +394,6 @@ void InferenceService::on_arrival(const Arrival& arrival) {
   } else {
     dispatch(request, now);
   }
-  schedule_next_arrival();
 }
 
 int InferenceService::choose_replica(bool needs_free_slot) {
@@ -436,7 +460,7 @@ void InferenceService::fail_replica(int index, double now, const std::string& ca
     ++replica.generation;  // its cold start never completes
   } else if (replica.llm) {
     for (const LlmReplica::Job& job : replica.llm->abort(now))
-      lost.push_back(Request{job.arrival, 0.0, job.input_tokens, job.output_tokens, job.attempt});
+      lost.push_back(Request{job.arrival, 0.0, job.input_tokens, job.output_tokens, job.attempt, job.origin});
   } else {
     for (auto& slot : replica.slots) {
       if (slot->execs.empty()) continue;
@@ -469,6 +493,17 @@ void InferenceService::fail_replica(int index, double now, const std::string& ca
 }
 
 void InferenceService::on_reclaim_notice(const std::vector<GpuRef>& gpus, double now) {
+  evacuate(gpus, now, "spot reclaim notice", "replace replicas on reclaimed capacity");
+}
+
+void InferenceService::add_replica_gpus_by_node(std::map<int, std::vector<int>>& gpus_by_node) const {
+  for (const Replica& replica : replicas_)
+    if (replica.state != ReplicaState::stopped && replica.assignment.node >= 0)
+      gpus_by_node[replica.assignment.node].push_back(spec_.gpus_per_replica);
+}
+
+void InferenceService::evacuate(const std::vector<GpuRef>& gpus, double now, const std::string& reason,
+                                const std::string& scale_reason) {
   if (is_stopped_) return;
   bool drained = false;
   for (int i = 0; i < static_cast<int>(replicas_.size()); ++i) {
@@ -476,11 +511,11 @@ void InferenceService::on_reclaim_notice(const std::vector<GpuRef>& gpus, double
     const bool is_serving = replica.state == ReplicaState::ready || replica.state == ReplicaState::starting;
     if (!is_serving || replica.is_failed || !is_on_gpus(replica, gpus)) continue;
     if (replica.state == ReplicaState::starting) ++replica.generation;  // its cold start is abandoned
-    add_event(now, "replica_draining", nlohmann::json{{"replica", i}, {"node", replica.node}, {"reason", "spot reclaim notice"}}.dump());
+    add_event(now, "replica_draining", nlohmann::json{{"replica", i}, {"node", replica.node}, {"reason", reason}}.dump());
     drain(i, now);
     drained = true;
   }
-  if (drained) scale_to(desired_, now, "replace replicas on reclaimed capacity");
+  if (drained) scale_to(desired_, now, scale_reason);
 }
 
 void InferenceService::on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
@@ -615,7 +650,8 @@ void InferenceService::begin_service(int index, const Request& request, double n
   if (replica.llm) {
     replica.free_slots.push_back(slot);  // the LLM engine tracks its own requests
     replica.llm->admit(
-        LlmReplica::Job{next_job_id_++, request.arrival, request.input_tokens, request.output_tokens, -1.0, request.attempt},
+        LlmReplica::Job{next_job_id_++, request.arrival, request.input_tokens, request.output_tokens, -1.0, request.attempt,
+                        request.origin},
         now);
     return;
   }
@@ -659,7 +695,7 @@ void InferenceService::finish_service(Slot& slot) {
   if (is_stopped_) return;
   const double now = sg4::Engine::get_clock();
   replicas_[slot.replica].free_slots.push_back(&slot);
-  complete_request(slot.replica, slot.request.arrival, now);
+  complete_request(slot.replica, slot.request.arrival, slot.request.origin, now);
 }
 
 void InferenceService::finish_llm_job(int index, const LlmReplica::Job& job, double now) {
@@ -669,11 +705,11 @@ void InferenceService::finish_llm_job(int index, const LlmReplica::Job& job, dou
     if (job.output_tokens > 1) time_per_output_token_.record((now - job.first_token_time) / (job.output_tokens - 1));
   }
   output_tokens_completed_ += job.output_tokens;
-  complete_request(index, job.arrival, now);
+  complete_request(index, job.arrival, job.origin, now);
 }
 
 // Bookkeeping shared by both kinds of demand once a request is done.
-void InferenceService::complete_request(int index, double arrival, double now) {
+void InferenceService::complete_request(int index, double arrival, int origin, double now) {
   Replica& replica = replicas_[index];
   --loads_[index].in_service;
   --loads_[index].outstanding;
@@ -687,6 +723,9 @@ void InferenceService::complete_request(int index, double arrival, double now) {
   interval_latency_.record(latency);
   if (now >= warmup_) ++completed_in_window_;
   if (arrival >= warmup_) latency_.record(latency);
+  // For routers: a recent mean that follows load changes within tens of requests.
+  recent_latency_ = recent_latency_ == 0.0 ? latency : 0.9 * recent_latency_ + 0.1 * latency;
+  if (completion_listener_) completion_listener_(origin, arrival, now);
   start_queued(index, now);
   stop_if_drained(index, now);
 }

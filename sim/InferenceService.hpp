@@ -29,6 +29,8 @@
 #include "workload/ArrivalProcess.hpp"
 
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <simgrid/s4u.hpp>
 #include <string>
@@ -68,6 +70,18 @@ public:
   void collect_node_busy_seconds(double now);
 
   const ServiceSpec& spec() const { return spec_; }
+  // Routed services: a request of population `origin` arrives now (the
+  // deployment has no arrivals of its own); the listener hears of every
+  // completed request with its origin and arrival time.
+  void inject(const Arrival& arrival, int origin);
+  using CompletionListener = std::function<void(int origin, double arrival, double now)>;
+  void set_completion_listener(CompletionListener listener) { completion_listener_ = std::move(listener); }
+  // The deployment's load as a request router sees it.
+  struct RoutingLoad {
+    int ready_replicas = 0, free_slots = 0, waiting = 0, slots = 0;
+    double recent_latency = 0.0;  // exponentially weighted mean of its own latency (s), 0 before any completion
+  };
+  RoutingLoad routing_load() const;
   // Whole-run counts (not only the measurement window), for costs per unit.
   std::int64_t requests_completed() const { return completed_; }
   std::int64_t output_tokens_completed() const { return output_tokens_completed_; }
@@ -81,6 +95,10 @@ public:
   void on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause);
   // Spot: replicas on those GPUs drain (no new requests; replacements start elsewhere at once).
   void on_reclaim_notice(const std::vector<GpuRef>& gpus, double now);
+  // Replicas on those GPUs drain (no new requests) and replacements are requested at once.
+  void evacuate(const std::vector<GpuRef>& gpus, double now, const std::string& reason, const std::string& scale_reason);
+  // The GPUs of each replica holding GPUs (starting, ready or draining), by node.
+  void add_replica_gpus_by_node(std::map<int, std::vector<int>>& gpus_by_node) const;
   // ServingCluster calls this when GPUs were found for a requested replica.
   void on_replica_placed(GpuAssignment assignment);
 
@@ -91,6 +109,7 @@ private:
     std::int64_t input_tokens = 0;   // LLM only
     std::int64_t output_tokens = 0;  // LLM only
     int attempt = 0;                 // retries after a failed replica lost it
+    int origin = -1;                 // the user population it came from (routed services), -1 = none
   };
   enum class ReplicaState { starting, ready, draining, stopped };
   struct Slot final : CompletionHandler {
@@ -123,6 +142,7 @@ private:
 
   // Request path.
   void on_arrival(const Arrival& arrival);
+  void accept(const Arrival& arrival, int origin);
   void route_or_hold(const Request& request, double now);
   void lose_request(const Request& request, double now);
   void on_request_timeout(Request request);
@@ -136,7 +156,7 @@ private:
   bool can_start(int replica, const Request& request) const;
   void finish_service(Slot& slot);
   void finish_llm_job(int replica, const LlmReplica::Job& job, double now);
-  void complete_request(int replica, double arrival, double now);
+  void complete_request(int replica, double arrival, int origin, double now);
   void start_queued(int replica, double now);
   int slots() const { return llm_model_ ? spec_.llm.max_batch : spec_.max_concurrency; }
   void update_busy(int index, double now);
@@ -199,6 +219,8 @@ private:
   TimeIntegral available_;  // 1 while at least min_ready_replicas replicas are ready on working hardware
   LatencyHistogram time_to_first_token_, time_per_output_token_;
   LatencyHistogram latency_, wait_, cold_start_;
+  CompletionListener completion_listener_;
+  double recent_latency_ = 0.0;
   std::int64_t cold_start_cache_hits_ = 0, cold_start_cache_misses_ = 0;  // with node weight caches
   TimeIntegral waiting_integral_, in_system_integral_, in_service_integral_;
   TimeIntegral ready_integral_, allocated_gpus_integral_, unplaced_integral_;

@@ -427,6 +427,25 @@ void JobScheduler::set_phase(Job& job, Phase phase, double now) {
   job.phase = phase;
 }
 
+std::vector<PendingWork> JobScheduler::pending_work() const {
+  std::map<std::pair<int, bool>, int> counts;  // (GPUs, one node) -> jobs
+  for (const auto& [key, waiting] : book_.waiting()) {
+    const JobDemand& demand = waiting.demand;
+    const bool single = demand.is_fractional() || demand.locality == Locality::node;
+    ++counts[{demand.is_fractional() ? 1 : demand.gpus, single}];
+  }
+  std::vector<PendingWork> work;
+  for (const auto& [shape, count] : counts) work.push_back(PendingWork{site_index_, shape.first, count, shape.second});
+  return work;
+}
+
+std::set<int> JobScheduler::nodes_with_jobs() const {
+  std::set<int> nodes;
+  for (const auto& [id, running] : book_.running())
+    for (const GpuShare& share : running.placement.shares) nodes.insert(share.node);
+  return nodes;
+}
+
 void JobScheduler::collect_node_busy_seconds(double now, std::vector<double>& busy_by_node) {
   for (std::size_t node = 0; node < node_busy_.size(); ++node) {
     node_busy_[node].advance(now);

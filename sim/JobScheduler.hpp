@@ -18,6 +18,8 @@
 // are applied.
 #pragma once
 
+#include "autoscaling/NodePoolAutoscaler.hpp"
+
 #include "FailureInjector.hpp"
 #include "JobWorkload.hpp"
 #include "LatencyHistogram.hpp"
@@ -29,6 +31,7 @@
 #include <memory>
 #include <simgrid/s4u.hpp>
 #include <string>
+#include <set>
 #include <vector>
 
 namespace leptonsim {
@@ -54,6 +57,10 @@ public:
   void request_pass_after_release() { request_pass(); }
   // GPU-seconds the jobs' GPUs spent computing since the start.
   double gpu_busy_seconds(double now) const;
+  // Waiting jobs as whole-GPU demands (a fractional job as one GPU), grouped: for the node autoscaler.
+  std::vector<PendingWork> pending_work() const;
+  // Nodes holding GPUs of running jobs (jobs cannot move: such a node cannot be emptied).
+  std::set<int> nodes_with_jobs() const;
   // Adds each node's busy GPU-seconds since the previous call to busy_by_node[node].
   void collect_node_busy_seconds(double now, std::vector<double>& busy_by_node);
 

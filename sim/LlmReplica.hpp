@@ -31,6 +31,7 @@ public:
     std::int64_t output_tokens = 1;
     double first_token_time = -1.0;  // set when its prefill ends
     int attempt = 0;                 // retries so far (a failed replica lost it before)
+    int origin = -1;                 // the user population it came from (routed services), -1 = none
   };
   using FinishCallback = std::function<void(const Job& job, double finish_time)>;
   using BusyCallback = std::function<void(bool is_busy, double now)>;

@@ -49,10 +49,14 @@ const sg4::Link* duplex_link(sg4::NetZone* zone, const std::string& name, double
 void create_node_links(SiteBuild& build, sg4::NetZone* root) {
   const SiteSpec& site = *build.site;
   const bool has_nvlink = build.gpu->nvlink_bandwidth > 0;
-  for (int rack = 0; rack < site.racks; ++rack)
+  for (int rack = 0; rack < site.gpu_racks(); ++rack)
     for (int index = 0; index < site.nodes_per_rack; ++index) {
-      const std::string node = fmt::format("{}/r{}/n{}", site.name, rack, index);
       NodeLinks links;
+      if (index >= site.nodes_in_rack(rack)) {  // a free port of a pool's last rack
+        build.node_links.push_back(std::move(links));
+        continue;
+      }
+      const std::string node = fmt::format("{}/r{}/n{}", site.name, rack, index);
       for (int g = 0; g < build.shape->gpus; ++g) {
         links.gpu_pcie.push_back(duplex_link(root, fmt::format("{}/gpu{}/pcie", node, g), build.shape->pcie_bandwidth));
         if (has_nvlink)
@@ -125,9 +129,12 @@ std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone*
   if (leaf > compute_leaves)  // the rest of the infrastructure rack/pod: unused switch ports
     return {fabric_zone->create_router(fmt::format("{}/port{}", site.name, leaf)), nullptr};
   const NodeLinks& links = build.node_links[leaf];
+  if (links.nic == nullptr)  // no node on this port
+    return {fabric_zone->create_router(fmt::format("{}/port{}", site.name, leaf)), nullptr};
   SimNode node;
   node.rack = static_cast<int>(leaf / site.nodes_per_rack);
   node.index_in_rack = static_cast<int>(leaf % site.nodes_per_rack);
+  node.pool = site.pool_of_rack(node.rack);
   node.name = fmt::format("{}/r{}/n{}", site.name, node.rack, node.index_in_rack);
   node.site = site.name;
   node.shape = build.shape;
@@ -178,14 +185,15 @@ sg4::NetZone* build_site(SiteBuild& build, const sg4::NetZone* root) {
                                   sg4::Link::SharingPolicy::SPLITDUPLEX);
 }
 
-// Each site's nodes in order get their purchase type by the site's mix, and its price.
+// Each site's nodes in order get their purchase type (the site's mix, or their pool's) and its price.
 void assign_purchases(const ScenarioSpec& spec, SimPlatform& platform) {
   std::size_t first = 0;
   for (std::size_t s = 0; s < spec.platform.sites.size(); ++s) {
     const SiteSpec& site = spec.platform.sites[s];
     std::size_t end = first;
     while (end < platform.nodes.size() && platform.nodes[end].site == site.name) ++end;
-    const std::vector<Purchase> purchases = split_by_purchase(static_cast<int>(end - first), site.purchase);
+    const std::vector<Purchase> purchases = site_node_purchases(site);
+    if (purchases.size() != end - first) throw std::logic_error("site " + site.name + ": node count mismatch");
     for (std::size_t i = first; i < end; ++i) {
       SimNode& node = platform.nodes[i];
       node.site_index = static_cast<int>(s);

@@ -38,6 +38,7 @@ struct SimNode {
   const NodeShape* shape = nullptr;
   const GpuType* gpu = nullptr;
   int site_index = 0;      // index in spec.platform.sites
+  int pool = -1;           // index in the site's pools; -1 = a fixed node
   Purchase purchase = Purchase::on_demand;  // how the node is paid for
   double price_per_hour = 0.0;              // USD per node-hour (owned: amortised purchase)
   simgrid::s4u::Host* cpu = nullptr;

@@ -16,6 +16,12 @@ namespace leptonsim {
 
 namespace {
 
+// `services[i]` of a service (a deployment's service, for `services[i].deployments[k]`).
+std::string service_root_path(const ServiceSpec& service, std::size_t index) {
+  if (service.key_path.empty()) return fmt::format("services[{}]", index);
+  return service.key_path.substr(0, service.key_path.find(']') + 1);
+}
+
 // The data must fit: pieces per chunk within the nodes (or racks) the placement
 // may use, and the bytes within the disks.
 template <class Issue>
@@ -75,24 +81,39 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
   };
   for (std::size_t s = 0; s < spec.services.size(); ++s) {
     const ServiceSpec& service = spec.services[s];
+    const std::string root = service_root_path(service, s);
     try {
       policy_registries().load_balancers.check(service.load_balancer.policy, service.load_balancer.params);
     } catch (const PolicyError& error) {
-      issue(fmt::format("services[{}].load_balancer.policy", s), error.what());
+      issue(root + ".load_balancer.policy", error.what());
     }
     try {
       // Built once here so that a bad trace file is an input error with its line.
-      make_arrival_process(service.arrivals, spec.source_path);
+      if (service.routed_service < 0) make_arrival_process(service.arrivals, spec.source_path);
     } catch (const std::exception& error) {
-      issue(fmt::format("services[{}].arrivals", s), error.what());
+      issue(root + ".arrivals", error.what());
     }
     try {
       // Made, not only checked: some policies validate combinations of parameters when built.
       if (service.autoscaler.policy != "static" || !service.autoscaler.params.empty())
         policy_registries().autoscalers.make(service.autoscaler.policy, service.autoscaler.params);
     } catch (const PolicyError& error) {
-      issue(fmt::format("services[{}].autoscaler.policy", s), error.what());
+      issue(service.key_path.empty() ? root + ".autoscaler.policy" : service.key_path, error.what());
     }
+  }
+  for (const RoutedServiceSpec& routed : spec.routed_services) {
+    if (routed.deployments.empty()) continue;
+    const std::string root = service_root_path(spec.services[static_cast<std::size_t>(routed.deployments.front())], 0);
+    try {
+      policy_registries().request_routers.check(routed.routing.policy, routed.routing.params);
+    } catch (const PolicyError& error) {
+      issue(root + ".routing.policy", error.what());
+    }
+    for (std::size_t u = 0; u < routed.users.size(); ++u) try {
+        make_arrival_process(routed.users[u].arrivals, spec.source_path);
+      } catch (const std::exception& error) {
+        issue(fmt::format("{}.users[{}].arrivals", root, u), error.what());
+      }
   }
   if (spec.jobs.is_enabled) {
     const JobsSpec& jobs = spec.jobs;
@@ -131,6 +152,15 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
       issue(fmt::format("platform.sites[{}].weight_cache.eviction.policy", s), error.what());
     }
   }
+  const bool has_pools = std::any_of(spec.platform.sites.begin(), spec.platform.sites.end(),
+                                     [](const SiteSpec& site) { return !site.pools.empty(); });
+  if (has_pools) {
+    try {
+      policy_registries().node_autoscalers.check(spec.node_autoscaler.policy, spec.node_autoscaler.params);
+    } catch (const PolicyError& error) {
+      issue("node_autoscaler.policy", error.what());
+    }
+  }
   if (!issues.empty() || spec.platform.sites.empty()) return issues;
 
   // Every GPU, CPU and NIC must reach every other one over the network.
@@ -155,6 +185,7 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
     if (shape == nullptr) return issues;
     int usable = site.racks * site.nodes_per_rack;
     if (spec.failures.is_enabled && spec.failures.spares.site == site.name) usable -= spec.failures.spares.nodes;
+    for (const NodePoolSpec& pool : site.pools) usable += pool.initial_nodes;
     for (int n = 0; n < usable; ++n) nodes.push_back({site.name, shape->gpu_type, shape->gpus});
   }
   GpuPool pool(std::move(nodes));
@@ -166,9 +197,13 @@ std::vector<ScenarioIssue> check_scenario_semantics(const ScenarioSpec& spec) {
     const ServiceSpec& service = spec.services[s];
     const auto strategy =
         service.placement == ServiceSpec::Placement::spread ? PlacementStrategy::spread : PlacementStrategy::pack;
+    const auto site = std::find_if(spec.platform.sites.begin(), spec.platform.sites.end(),
+                                   [&](const SiteSpec& candidate) { return candidate.name == service.site; });
+    // Replicas that do not fit at a site with node pools wait for the node autoscaler.
+    if (site != spec.platform.sites.end() && !site->pools.empty()) continue;
     for (int r = 0; r < service.replicas; ++r)
       if (!pool.allocate(service.site, service.gpu_type, service.gpus_per_replica, strategy)) {
-        issue(fmt::format("services[{}].replicas", s),
+        issue((service.key_path.empty() ? fmt::format("services[{}]", s) : service.key_path) + ".replicas",
               fmt::format("service '{}': replica {} of {} does not fit: no node of site '{}' has {} free {} GPUs left",
                           service.name, r + 1, service.replicas, service.site, service.gpus_per_replica,
                           service.gpu_type));

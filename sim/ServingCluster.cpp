@@ -27,6 +27,7 @@ ServingCluster::ServingCluster(const SimPlatform& platform)
     : platform_(platform),
       pool_(pool_nodes(platform)),
       out_of_service_(static_cast<std::size_t>(pool_.total_gpus()), 0),
+      unprovisioned_(static_cast<std::size_t>(pool_.total_gpus()), 0),
       held_milli_(static_cast<std::size_t>(pool_.total_gpus()), 0) {}
 
 int ServingCluster::allocated_gpus_on(int node_index) const {
@@ -37,7 +38,7 @@ int ServingCluster::allocated_gpus_on(int node_index) const {
 }
 
 int ServingCluster::out_of_service_whole_gpus() const {
-  if (out_of_service_count_ == 0) return 0;
+  if (held_gpus_ == 0) return 0;
   int held = 0;
   for (const int milli : held_milli_) held += milli == kWholeGpuMilli ? 1 : 0;
   return held;
@@ -51,15 +52,30 @@ void ServingCluster::hold_free_share(int node, int gpu) {
 }
 
 void ServingCluster::hold_released_shares(const Placement& placement) {
-  if (out_of_service_count_ == 0) return;
+  if (held_gpus_ == 0) return;
   for (const GpuShare& share : placement.shares)
-    if (out_of_service_[gpu_slot(share.node, share.gpu)] > 0) hold_free_share(share.node, share.gpu);
+    if (is_held(gpu_slot(share.node, share.gpu))) hold_free_share(share.node, share.gpu);
+}
+
+void ServingCluster::start_holding(int node, int gpu) {
+  ++held_gpus_;
+  hold_free_share(node, gpu);
+}
+
+void ServingCluster::stop_holding(int node, int gpu) {
+  const std::size_t slot = gpu_slot(node, gpu);
+  --held_gpus_;
+  const int held = held_milli_[slot];
+  held_milli_[slot] = 0;
+  if (held > 0) pool_.release(Placement{{GpuShare{node, gpu, held}}});
+  on_released();
 }
 
 void ServingCluster::take_out_of_service(int node, int gpu) {
-  if (out_of_service_[gpu_slot(node, gpu)]++ > 0) return;
+  const std::size_t slot = gpu_slot(node, gpu);
+  if (out_of_service_[slot]++ > 0) return;
   ++out_of_service_count_;
-  hold_free_share(node, gpu);
+  if (!unprovisioned_[slot]) start_holding(node, gpu);
 }
 
 void ServingCluster::return_to_service(int node, int gpu) {
@@ -67,10 +83,37 @@ void ServingCluster::return_to_service(int node, int gpu) {
   if (out_of_service_[slot] == 0) throw std::logic_error("a GPU returned to service twice");
   if (--out_of_service_[slot] > 0) return;
   --out_of_service_count_;
-  const int held = held_milli_[slot];
-  held_milli_[slot] = 0;
-  if (held > 0) pool_.release(Placement{{GpuShare{node, gpu, held}}});
-  on_released();
+  if (!unprovisioned_[slot]) stop_holding(node, gpu);
+}
+
+void ServingCluster::set_provisioned(int node, bool is_provisioned) {
+  for (int g = 0; g < static_cast<int>(platform_.nodes[static_cast<std::size_t>(node)].gpus.size()); ++g) {
+    const std::size_t slot = gpu_slot(node, g);
+    if (static_cast<bool>(unprovisioned_[slot]) == !is_provisioned) continue;
+    unprovisioned_[slot] = is_provisioned ? 0 : 1;
+    if (out_of_service_[slot] > 0) continue;  // held for its failure anyway
+    if (is_provisioned)
+      stop_holding(node, g);
+    else
+      start_holding(node, g);
+  }
+}
+
+bool ServingCluster::has_node_pools(const std::string& site) const {
+  return std::any_of(platform_.nodes.begin(), platform_.nodes.end(),
+                     [&](const SimNode& node) { return node.site == site && node.pool >= 0; });
+}
+
+std::vector<std::pair<const InferenceService*, int>> ServingCluster::unplaced_replicas() const {
+  std::vector<std::pair<const InferenceService*, int>> counts;
+  for (const Waiting& waiting : waiting_) {
+    auto found = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == waiting.service; });
+    if (found == counts.end())
+      counts.emplace_back(waiting.service, 1);
+    else
+      ++found->second;
+  }
+  return counts;
 }
 
 simgrid::s4u::Host* ServingCluster::storage_host(const std::string& site) const { return platform_.storage.at(site); }

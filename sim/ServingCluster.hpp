@@ -60,11 +60,23 @@ public:
   void return_to_service(int node, int gpu);
   int out_of_service_gpus() const { return out_of_service_count_; }
 
+  // Node pools: the GPUs of a node that is not provisioned are held like
+  // those out of service (nothing is placed there; what runs there finishes).
+  void set_provisioned(int node, bool is_provisioned);
+  // Replicas waiting for GPUs, per service in request order (for the node autoscaler).
+  std::vector<std::pair<const InferenceService*, int>> unplaced_replicas() const;
+  // Whole GPUs of a node free for new work.
+  int free_gpus_on(int node) const { return pool_.free_gpus(node); }
+  bool has_node_pools(const std::string& site) const;
+
 private:
   void schedule_placement();
   void place_waiting();
   void on_released();
   void hold_free_share(int node, int gpu);
+  void start_holding(int node, int gpu);
+  void stop_holding(int node, int gpu);
+  bool is_held(std::size_t slot) const { return out_of_service_[slot] > 0 || unprovisioned_[slot] != 0; }
   void hold_released_shares(const Placement& placement);
   int out_of_service_whole_gpus() const;
   std::size_t gpu_slot(int node, int gpu) const {
@@ -85,7 +97,9 @@ private:
   RoomMaker room_maker_;
   NodeWeightCaches* weight_caches_ = nullptr;
   std::vector<int> out_of_service_;  // per GPU: detected failures not yet repaired
-  std::vector<int> held_milli_;      // per GPU: share held because it is out of service
+  std::vector<char> unprovisioned_;  // per GPU: its node is not provisioned (node pools)
+  std::vector<int> held_milli_;      // per GPU: share held because it is out of service or unprovisioned
+  int held_gpus_ = 0;                // GPUs out of service or unprovisioned
   int out_of_service_count_ = 0;     // GPUs with out_of_service_ > 0
 };
 

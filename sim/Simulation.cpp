@@ -15,7 +15,9 @@
 #include "SqliteReport.hpp"
 #include "StorageSystem.hpp"
 #include "NodeWeightCaches.hpp"
+#include "NodePoolManager.hpp"
 #include "QuorumStore.hpp"
+#include "RequestRouter.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -129,10 +131,13 @@ private:
     if (weight_caches_->is_enabled()) cluster_->set_weight_caches(weight_caches_.get());
     // Before anything is placed: spare nodes leave the pool.
     if (spec_.failures.is_enabled) failures_ = std::make_unique<FailureInjector>(spec_, platform_, *cluster_, result_.events);
+    // Before anything is placed: pool nodes not provisioned at the start leave the pool.
+    pools_ = std::make_unique<NodePoolManager>(spec_, platform_, *cluster_, *cost_, result_.events);
     const PolicyRegistries& registries = policy_registries();
     for (const ServiceSpec& service : spec_.services) {
       services_.push_back(std::make_unique<InferenceService>(
-          service, *cluster_, make_arrival_process(service.arrivals, spec_.source_path),
+          service, *cluster_,
+          service.routed_service >= 0 ? make_no_arrivals() : make_arrival_process(service.arrivals, spec_.source_path),
           registries.load_balancers.make(service.load_balancer.policy, balancer_params(service)),
           registries.autoscalers.make(service.autoscaler.policy, autoscaler_params(service)), spec_.seed, spec_.warmup,
           spec_.duration, result_.events));
@@ -144,6 +149,12 @@ private:
       return a->spec().priority > b->spec().priority;
     });
     for (InferenceService* service : by_priority) service->start();
+    for (const RoutedServiceSpec& routed : spec_.routed_services) {
+      std::vector<InferenceService*> deployments;
+      for (const int index : routed.deployments) deployments.push_back(services_[static_cast<std::size_t>(index)].get());
+      routers_.push_back(std::make_unique<RequestRouter>(spec_, routed, std::move(deployments), *cluster_, *cost_));
+      routers_.back()->start();
+    }
     if (spec_.jobs.is_enabled) {
       jobs_ = std::make_unique<JobScheduler>(spec_, build_job_workload(spec_.jobs, spec_.source_path, spec_.seed),
                                              *cluster_, result_.events);
@@ -191,11 +202,27 @@ private:
             },
             [s](const std::vector<GpuRef>& gpus, double now, double) { s->on_reclaim_notice(gpus, now); }});
       }
+      if (pools_->has_pools()) {
+        pools_->set_hardware_health(&failures_->health());
+        failures_->add_listener(FailureInjector::Listener{
+            [](const std::vector<GpuRef>&, double, const std::string&) {},
+            [this](const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+              pools_->on_failure_detected(gpus, now, cause);
+            },
+            [this](const std::vector<GpuRef>& gpus, double now, double) { pools_->on_reclaim_notice(gpus, now); }});
+      }
       for (const int node : failures_->standby_nodes()) cost_->set_standby(node, true, 0.0);
       failures_->set_standby_listener([this](int node, bool is_standby, double now) {
         cost_->set_standby(node, is_standby, now);
       });
       failures_->start();
+    }
+    if (pools_->has_pools()) {
+      std::vector<InferenceService*> services;
+      for (auto& service : services_) services.push_back(service.get());
+      pools_->set_services(std::move(services));
+      pools_->set_jobs(jobs_.get());
+      pools_->start();
     }
     // Busy GPU-seconds per node: for energy, and for the per-node series.
     node_busy_seconds_.assign(platform_.nodes.size(), 0.0);
@@ -249,20 +276,24 @@ private:
       if (t == spec_.warmup) {
         for (auto& service : services_) service->begin_measurement(t);
         if (jobs_) jobs_busy_at_warmup_ = jobs_->gpu_busy_seconds(t);
+        usable_at_warmup_ = pools_->usable_gpu_seconds(t);
       }
       if (t > 0 && std::binary_search(samples.begin(), samples.end(), t)) sample(t);
       if (t == end) {
         for (auto& service : services_) service->stop(t);
+        for (auto& router : routers_) router->stop();
         if (jobs_) jobs_->stop(t);
         if (failures_) failures_->stop(t);
         if (storage_) storage_->stop(t);
         if (quorum_) quorum_->stop(t);
+        pools_->stop(t);
       }
     }
   }
 
   void sample(double now) {
     for (auto& service : services_) service->sample(now, result_.timeseries);
+    for (auto& router : routers_) router->sample(now, result_.timeseries);
     if (jobs_) jobs_->sample(now, result_.timeseries);
     if (failures_) failures_->sample(now, result_.timeseries);
     if (storage_) storage_->sample(now, result_.timeseries);
@@ -270,7 +301,12 @@ private:
     double busy = jobs_ ? jobs_->gpu_busy_seconds(now) : 0.0;
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
-    put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
+    // Over the GPUs that could run work: all of them, or with node pools the provisioned ones.
+    const double usable_area = pools_->has_pools() ? pools_->usable_gpu_seconds(now) : now * platform_.total_gpus();
+    const double usable = usable_area - usable_area_at_last_sample_;
+    put_cluster_series("cluster.gpu_utilization", now, usable > 0 ? (busy - busy_at_last_sample_) / usable : 0.0);
+    usable_area_at_last_sample_ = usable_area;
+    pools_->sample(now, result_.timeseries);
     put_cluster_series("cluster.gpus_allocated", now, cluster_->allocated_gpus());
     if (failures_) put_cluster_series("cluster.gpus_out_of_service", now, cluster_->out_of_service_gpus());
     cost_->sample(now, storage_ ? storage_->cost_at(now) : 0.0, result_.timeseries);
@@ -328,9 +364,11 @@ private:
       service->report(result_);
       busy += service->gpu_busy_seconds_in_window();
     }
+    for (auto& router : routers_) router->report(result_);
     if (failures_) failures_->report(result_);
     if (storage_) storage_->report(result_);
     if (quorum_) quorum_->report(result_);
+    pools_->report(result_);
     weight_caches_->report(result_);
     if (jobs_) {
       jobs_->report(result_);
@@ -348,7 +386,10 @@ private:
     put("cluster.gpus_allocated_mean", gpu_hours * 3600.0 / spec_.duration, "1");
     put("cluster.gpu_allocation", gpu_hours * 3600.0 / spec_.duration / gpus, "1");
     put("cluster.gpu_hours_allocated", gpu_hours, "GPU*h");
-    put("cluster.gpu_utilization_mean", busy / (window * gpus), "1");
+    const double usable_seconds = pools_->has_pools()
+                                      ? pools_->usable_gpu_seconds(spec_.duration) - usable_at_warmup_
+                                      : window * gpus;
+    put("cluster.gpu_utilization_mean", usable_seconds > 0 ? busy / usable_seconds : 0.0, "1");
     CostMeter::Outputs outputs;
     outputs.storage_cost = storage_ ? storage_->cost_at(spec_.duration) : 0.0;
     double busy_total = jobs_ ? jobs_->gpu_busy_seconds(spec_.duration) : 0.0;
@@ -376,6 +417,8 @@ private:
   std::vector<std::unique_ptr<InferenceService>> services_;
   std::unique_ptr<ServingCluster> cluster_;
   std::unique_ptr<CostMeter> cost_;
+  std::unique_ptr<NodePoolManager> pools_;
+  std::vector<std::unique_ptr<RequestRouter>> routers_;
   std::unique_ptr<JobScheduler> jobs_;
   std::unique_ptr<FailureInjector> failures_;
   std::unique_ptr<StorageSystem> storage_;
@@ -383,6 +426,8 @@ private:
   std::unique_ptr<QuorumStore> quorum_;
   double jobs_busy_at_warmup_ = 0.0;
   double busy_at_last_sample_ = 0.0;
+  double usable_area_at_last_sample_ = 0.0;
+  double usable_at_warmup_ = 0.0;
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start (services and jobs)
   std::vector<double> node_busy_at_last_sample_;
   bool has_node_series_ = false;

@@ -81,8 +81,8 @@ int validate(const std::string& path, const std::vector<std::string>& overrides)
     const ScenarioSpec spec = load_checked(path, overrides);
     int nodes = 0, gpus = 0, replicas = 0;
     for (const SiteSpec& site : spec.platform.sites) {
-      nodes += site.racks * site.nodes_per_rack;
-      gpus += site.racks * site.nodes_per_rack * spec.catalog.find_node_shape(site.node)->gpus;
+      nodes += site.gpu_nodes();
+      gpus += site.gpu_nodes() * spec.catalog.find_node_shape(site.node)->gpus;
     }
     for (const ServiceSpec& service : spec.services) replicas += service.replicas;
     std::cout << fmt::format("{}: ok: scenario '{}', {} site(s), {} nodes, {} GPUs, {} service(s), {} replicas\n", path,

@@ -191,8 +191,12 @@ void DashboardHeadline::setRuns(const QList<std::shared_ptr<const leptonsim::Run
       const std::size_t dot = metric.rfind('.');
       if (dot <= 8) continue;
       const std::string suffix = metric.substr(dot + 1);
+      // Service names have no dots: service.<name>.users.<population>.latency_p99 is a routed
+      // service's population, shown with the service.
+      const std::string name = metric.substr(8, dot - 8);
+      if (name.find('.') != std::string::npos) continue;
       for (const char* known : kServiceSuffixes)
-        if (suffix == known) services.insert(metric.substr(8, dot - 8));
+        if (suffix == known) services.insert(name);
     }
     int servicesWithNumbers = 0;
     for (const std::string& service : services) {

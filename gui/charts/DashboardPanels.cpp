@@ -199,6 +199,26 @@ QList<PanelDefinition> buildStandardPanels() {
                  curve("cost.cumulative", kCluster, kLine, "cumulative", "USD", kOrange, Qt::SolidLine, true)};
   panels << cost;
 
+  PanelDefinition routing;
+  routing.id = QStringLiteral("routing");
+  routing.title = QStringLiteral("Requests routed between sites");
+  routing.value_axis_label = QStringLiteral("requests/s");
+  routing.second_value_axis_label = QStringLiteral("end-to-end p99 (s)");
+  routing.curves = {curve("routing.rate", kEach, kLine, "to", "req/s", QColor()),
+                    curve("routing.latency_p99", kEach, kLine, "p99", "s", kDarkGray, Qt::DashLine, true)};
+  panels << routing;
+
+  PanelDefinition pools;
+  pools.id = QStringLiteral("node_pools");
+  pools.title = QStringLiteral("Node pools");
+  pools.value_axis_label = QStringLiteral("nodes");
+  pools.second_value_axis_label = QStringLiteral("usable GPUs");
+  pools.curves = {curve("pool.nodes", kEach, kStep, "nodes paid", "nodes", QColor()),
+                  curve("pool.nodes_ready", kEach, kStep, "nodes ready", "nodes", QColor(), Qt::DashLine),
+                  curve("cluster.gpus_usable", kCluster, kStep, "usable GPUs", "GPUs", kGray, Qt::DotLine, true)};
+  pools.event_kinds = {QStringLiteral("node_provisioning"), QStringLiteral("node_ready"), QStringLiteral("node_removed")};
+  panels << pools;
+
   PanelDefinition costCategories;
   costCategories.id = QStringLiteral("cost_by_category");
   costCategories.title = QStringLiteral("Cost by category");

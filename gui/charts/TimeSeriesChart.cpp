@@ -364,6 +364,11 @@ QColor TimeSeriesChart::eventKindColor(const QString& kind) {
   if (kind == QLatin1String("backup_done")) return QColor(70, 110, 160);
   if (kind == QLatin1String("weights_evicted")) return QColor(188, 143, 60);
   if (kind == QLatin1String("measurement_start")) return QColor(90, 90, 90);
+  // Node pools: a node ordered (light green), ready (green), draining (grey), removed (brown).
+  if (kind == QLatin1String("node_provisioning")) return QColor(152, 223, 138);
+  if (kind == QLatin1String("node_ready")) return QColor(44, 160, 44);
+  if (kind == QLatin1String("node_draining")) return QColor(127, 127, 127);
+  if (kind == QLatin1String("node_removed")) return QColor(140, 86, 75);
   // Other kinds: a stable colour from the name.
   return QColor::fromHsv(static_cast<int>(qHash(kind) % 360), 140, 170);
 }

@@ -79,7 +79,7 @@ ScenarioValidation ScenarioValidation::check(const std::string& yaml, const std:
     result.serviceCount = int(spec.services.size());
     for (const SiteSpec& site : spec.platform.sites)
       if (const NodeShape* shape = spec.catalog.find_node_shape(site.node))
-        result.gpuCount += site.racks * site.nodes_per_rack * shape->gpus;
+        result.gpuCount += site.gpu_nodes() * shape->gpus;
   } catch (const ScenarioError& error) {
     for (const ScenarioIssue& issue : error.issues())
       result.issues.push_back({issue.line, issue.column, QString::fromStdString(issue.key_path),

@@ -172,8 +172,8 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
     throw std::invalid_argument(fmt::format("site {}: node shape '{}' names unknown GPU type '{}'", s, shape->name, shape->gpu_type));
   }
   const FabricSpec& fabric = site.fabric;
-  if (site.racks < 1 || site.nodes_per_rack < 1) {
-    throw std::invalid_argument(fmt::format("site {}: racks and nodes_per_rack must be >= 1", s));
+  if (site.gpu_racks() < 1 || site.nodes_per_rack < 1) {
+    throw std::invalid_argument(fmt::format("site {}: racks (or pools) and nodes_per_rack must be >= 1", s));
   }
   if (shape->gpus < 0 || !(shape->nic_bandwidth > 0.0) || !(shape->pcie_bandwidth > 0.0)) {
     throw std::invalid_argument(fmt::format("site {}: node shape '{}' needs gpus >= 0 and positive nic and pcie bandwidth", s, shape->name));
@@ -189,7 +189,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
   layout.shape = *shape;
   layout.gpu = *gpu;
   layout.fabric = fabric;
-  layout.racks = site.racks;
+  layout.racks = site.gpu_racks();
   layout.nodes_per_rack = site.nodes_per_rack;
   layout.storage_racks = site.storage.racks;
   layout.storage_nodes_per_rack = site.storage.nodes_per_rack;
@@ -217,7 +217,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
     layout.spine_switches = uplinks;
   }
 
-  index_.reserve(index_.size() + static_cast<std::size_t>(site.racks) * static_cast<std::size_t>(site.nodes_per_rack) *
+  index_.reserve(index_.size() + static_cast<std::size_t>(site.gpu_nodes()) *
                                      (static_cast<std::size_t>(shape->gpus) + 4));
 
   const double link_bw = fabric_shape.bundle_bandwidth;  // every fabric link is a bundle of ports
@@ -254,7 +254,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
   }
 
   const bool has_nvlink = gpu->nvlink_bandwidth > 0.0;
-  for (int i = 0; i < site.racks; ++i) {
+  for (int i = 0; i < site.gpu_racks(); ++i) {
     const std::string rack_name = fmt::format("{}/r{}", s, i);
     const Vertex rack = add_vertex(VertexKind::rack, rack_name, site_index, site_vertex);
     const Vertex leaf = add_vertex(VertexKind::leaf_switch, fmt::format("{}/leaf{}", s, i), site_index, rack);
@@ -262,7 +262,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
         fat_tree ? pod_aggs[static_cast<std::size_t>(i / layout.racks_per_pod)] : spines;
     for (const Vertex upper : uplink_targets) add_link(leaf, upper, link_bw, link_lat);
 
-    for (int j = 0; j < site.nodes_per_rack; ++j) {
+    for (int j = 0; j < site.nodes_in_rack(i); ++j) {
       const std::string node_name = fmt::format("{}/n{}", rack_name, j);
       const Vertex node = add_vertex(VertexKind::node, node_name, site_index, rack);
       const Vertex nic = add_vertex(VertexKind::nic, node_name + "/nic", site_index, node);
@@ -281,7 +281,7 @@ void Topology::build_site(int site_index, const SiteSpec& site, const HardwareCa
     }
   }
   for (int i = 0; i < site.storage.racks; ++i) {
-    const int position = site.racks + i;  // on the fabric, after the GPU racks
+    const int position = site.gpu_racks() + i;  // on the fabric, after the GPU racks
     const std::string rack_name = fmt::format("{}/sr{}", s, i);
     const Vertex rack = add_vertex(VertexKind::rack, rack_name, site_index, site_vertex);
     const Vertex leaf = add_vertex(VertexKind::leaf_switch, fmt::format("{}/leaf{}", s, position), site_index, rack);

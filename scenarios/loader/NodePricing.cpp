@@ -101,6 +101,12 @@ std::vector<Purchase> split_by_purchase(int nodes, const PurchaseMix& mix) {
   return result;
 }
 
+std::vector<Purchase> site_node_purchases(const SiteSpec& site) {
+  std::vector<Purchase> purchases = split_by_purchase(site.racks * site.nodes_per_rack, site.purchase);
+  for (const NodePoolSpec& pool : site.pools) purchases.insert(purchases.end(), static_cast<std::size_t>(pool.max_nodes), pool.purchase);
+  return purchases;
+}
+
 double egress_price_per_gb(const ScenarioSpec& spec, const SiteSpec& site) {
   if (spec.cost.egress_per_gb) return *spec.cost.egress_per_gb;
   if (const ProviderPrices* provider = spec.catalog.find_provider(site.provider)) return provider->egress_per_gb;

@@ -29,6 +29,10 @@ std::string missing_price_reason(const ScenarioSpec& spec, const SiteSpec& site,
 // reserved_1y, on_demand, spot), ties going to the earlier type.
 std::vector<Purchase> split_by_purchase(int nodes, const PurchaseMix& mix);
 
+// The purchase type of every GPU node of a site, in rack then node order:
+// fixed nodes split by the site's mix, pool nodes by their pool's purchase.
+std::vector<Purchase> site_node_purchases(const SiteSpec& site);
+
 // USD per GB sent from `site` to another site.
 double egress_price_per_gb(const ScenarioSpec& spec, const SiteSpec& site);
 

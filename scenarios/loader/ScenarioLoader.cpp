@@ -678,6 +678,7 @@ public:
     read_top_level();
     read_catalog();
     read_cost();
+    read_node_autoscaler();
     read_sites();
     check_node_prices();
     read_wan();
@@ -744,6 +745,11 @@ private:
     }
     if (const YAML::Node energy = reader.get("energy"); energy.IsMap())
       read_energy(MapReader(energy, "cost.energy", "cost.energy"), spec.energy);
+  }
+
+  void read_node_autoscaler() {
+    MapReader top(root_, "", "");
+    read_policy(top, "node_autoscaler", spec_.node_autoscaler.policy, spec_.node_autoscaler.params);
   }
 
   void check_provider(MapReader& reader, const char* key, const std::string& provider) {
@@ -829,6 +835,14 @@ private:
         const YAML::Node mix = own_mix ? site_purchase : lookup(lookup(root_, "cost"), "purchase");
         const std::string mix_path = own_mix ? site.path + ".purchase" : "cost.purchase";
         diagnostics_.at(mark_of(mix, purchase_name(purchase)), mix_path + "." + purchase_name(purchase),
+                        fmt::format("site `{}`: {}", site.spec.name,
+                                    missing_price_reason(spec_, site.spec, site.spec.node, purchase)));
+      }
+      for (std::size_t p = 0; p < site.spec.pools.size(); ++p) {
+        const Purchase purchase = site.spec.pools[p].purchase;
+        if (node_price_per_hour(spec_, site.spec, site.spec.node, purchase)) continue;
+        const YAML::Node pool = lookup(site.node, "pools")[p];
+        diagnostics_.at(mark_of(pool, "purchase"), fmt::format("{}.pools[{}].purchase", site.path, p),
                         fmt::format("site `{}`: {}", site.spec.name,
                                     missing_price_reason(spec_, site.spec, site.spec.node, purchase)));
       }
@@ -974,6 +988,7 @@ private:
                         fmt::format("unknown node shape `{}`{}", site.spec.node,
                                     suggestion_text(site.spec.node, spec_.catalog.node_shape_names(), "node shapes")));
       }
+      read_pools(reader, site);
       read_fabric(reader, site);
       read_storage(reader, site);
       if (const YAML::Node cache = reader.get("weight_cache"); cache.IsMap()) {
@@ -997,6 +1012,35 @@ private:
     }
   }
 
+  void read_pools(MapReader& site_reader, SiteEntry& site) {
+    std::map<std::string, int> seen;
+    for (const auto& [item, path] : map_items(site_reader.get("pools"), site_reader.path("pools"))) {
+      MapReader reader(item, "platform.sites[].pools[]", path);
+      NodePoolSpec pool;
+      if (!reader.read("name", pool.name)) continue;
+      if (!first_definition(seen, pool.name, reader, "node pool")) continue;
+      std::string purchase;
+      if (reader.read("purchase", purchase)) pool.purchase = *purchase_from_name(purchase);
+      reader.read("min_nodes", pool.min_nodes);
+      const bool max_given = reader.read("max_nodes", pool.max_nodes);
+      pool.initial_nodes = pool.min_nodes;
+      const bool initial_given = reader.read("initial_nodes", pool.initial_nodes);
+      reader.read("provisioning_delay", pool.provisioning_delay);
+      if (!reader.ok() || !max_given) continue;
+      if (pool.min_nodes > pool.max_nodes)
+        diagnostics_.at(reader.mark("min_nodes"), reader.path("min_nodes"),
+                        fmt::format("min_nodes ({}) is more than max_nodes ({})", pool.min_nodes, pool.max_nodes));
+      else if (initial_given && (pool.initial_nodes < pool.min_nodes || pool.initial_nodes > pool.max_nodes))
+        diagnostics_.at(reader.mark("initial_nodes"), reader.path("initial_nodes"),
+                        fmt::format("initial_nodes ({}) must be between min_nodes ({}) and max_nodes ({})",
+                                    pool.initial_nodes, pool.min_nodes, pool.max_nodes));
+      site.spec.pools.push_back(pool);
+    }
+    if (site.counts_valid && site.spec.racks == 0 && site.spec.pools.empty())
+      diagnostics_.at(site_reader.mark("racks"), site_reader.path("racks"),
+                      "a site with no racks needs `pools` of nodes; give racks >= 1 or pools");
+  }
+
   void read_fabric(MapReader& site_reader, SiteEntry& site) {
     const YAML::Node node = site_reader.get("fabric");
     if (!node.IsMap()) return;
@@ -1009,11 +1053,11 @@ private:
     fabric.read("oversubscription", spec.oversubscription);
     const bool pods_given = fabric.read("racks_per_pod", spec.racks_per_pod);
     if (pods_given && site.counts_valid && spec.topology == FabricSpec::Topology::fat_tree && spec.racks_per_pod > 0 &&
-        site.spec.racks % spec.racks_per_pod != 0) {
+        site.spec.gpu_racks() % spec.racks_per_pod != 0) {
       diagnostics_.at(fabric.mark("racks_per_pod"), fabric.path("racks_per_pod"),
-                      fmt::format("a fat_tree with {} racks cannot be split into pods of {} racks: racks must be a "
-                                  "multiple of racks_per_pod",
-                                  site.spec.racks, spec.racks_per_pod));
+                      fmt::format("a fat_tree with {} racks cannot be split into pods of {} racks: racks (the pools' "
+                                  "racks included) must be a multiple of racks_per_pod",
+                                  site.spec.gpu_racks(), spec.racks_per_pod));
     }
   }
 
@@ -1178,12 +1222,12 @@ private:
         diagnostics_.at(reader.mark("gpus_per_replica"), reader.path("gpus_per_replica"),
                         fmt::format("replica needs {} GPUs but node shape {} has {}; a replica runs on one node",
                                     service.gpus_per_replica, shape->name, shape->gpus));
-      } else if (replicas_ok && gpus_ok && shape != nullptr && site->counts_valid) {
+      } else if (replicas_ok && gpus_ok && shape != nullptr && site->counts_valid && !reader.has("deployments")) {
         placed.push_back(ServiceEntry{spec_.services.size(), site, true, reader.mark("replicas"),
                                       reader.path("replicas")});
       }
 
-      read_arrivals(reader, service);
+      read_arrivals(reader, "arrivals", service.arrivals);
       read_demand(reader, service);
       read_load_balancer(reader, service);
       read_autoscaling(reader, service);
@@ -1191,23 +1235,139 @@ private:
       if (const YAML::Node slo = reader.get("slo"); slo.IsMap())
         MapReader(slo, "services[].slo", reader.path("slo")).read("latency_p99", service.slo.latency_p99);
 
+      service.key_path = path;
+      if (reader.has("deployments")) {
+        expand_deployments(reader, std::move(service), replicas_ok && gpus_ok, placed);
+        continue;
+      }
       spec_.services.push_back(std::move(service));
     }
     check_capacity(placed);
   }
 
-  void read_arrivals(MapReader& reader, ServiceSpec& service) {
-    const YAML::Node node = reader.get("arrivals");
+  // A service deployed at several sites: one ServiceSpec per deployment
+  // (`<name>@<site>`) and the routed service with its users.
+  void expand_deployments(MapReader& reader, ServiceSpec service, bool counts_ok, std::vector<ServiceEntry>& placed) {
+    RoutedServiceSpec routed;
+    routed.name = service.name;
+    routed.slo = service.slo;
+    const int routed_index = static_cast<int>(spec_.routed_services.size());
+    if (const YAML::Node routing = reader.get("routing"); routing.IsMap()) {
+      MapReader routing_reader(routing, "services[].routing", reader.path("routing"));
+      routing_reader.read("request_bytes", routed.routing.request_bytes);
+      routing_reader.read("response_bytes", routed.routing.response_bytes);
+      routing_reader.read("policy", routed.routing.policy);
+      for (auto it = routing.begin(); it != routing.end(); ++it) {
+        const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+        if (key == "policy" || key == "request_bytes" || key == "response_bytes") continue;
+        double value = 0.0;
+        if (routing_reader.read(key, value)) routed.routing.params[key] = value;
+      }
+    }
+    std::map<std::string, int> seen_users;
+    for (const auto& [item, path] : map_items(reader.get("users"), reader.path("users"))) {
+      MapReader user_reader(item, "services[].users[]", path);
+      UserPopulationSpec user;
+      if (user_reader.read("name", user.name)) first_definition(seen_users, user.name, user_reader, "user population");
+      read_arrivals(user_reader, "arrivals", user.arrivals);
+      if (const YAML::Node latency = user_reader.get("latency"); latency.IsMap()) {
+        MapReader latency_reader(latency, "services[].users[].latency", user_reader.path("latency"));
+        for (auto it = latency.begin(); it != latency.end(); ++it) {
+          if (!it->first.IsScalar()) continue;
+          double value = 0.0;
+          if (latency_reader.read(it->first.Scalar(), value)) user.latency[it->first.Scalar()] = value;
+        }
+      }
+      routed.users.push_back(std::move(user));
+    }
+    if (routed.users.empty())
+      diagnostics_.at(reader.key_mark("deployments"), reader.path("deployments"),
+                      "a service with `deployments` needs `users`: the populations that send its requests");
+    const bool gpu_type_given = reader.has("gpu_type");
+    std::map<std::string, int> seen_sites;
+    for (const auto& [item, path] : map_items(reader.get("deployments"), reader.path("deployments"))) {
+      MapReader deployment(item, "services[].deployments[]", path);
+      DeploymentSpec d;
+      if (!deployment.read("site", d.site)) continue;
+      const SiteEntry* site = find_site(d.site);
+      if (site == nullptr) {
+        if (all_sites_named_)
+          diagnostics_.at(deployment.mark("site"), deployment.path("site"),
+                          fmt::format("unknown site `{}`{}", d.site, suggestion_text(d.site, site_names(), "sites")));
+        continue;
+      }
+      if (!seen_sites.emplace(d.site, 1).second) {
+        diagnostics_.at(deployment.mark("site"), deployment.path("site"),
+                        fmt::format("the service is deployed at site `{}` twice", d.site));
+        continue;
+      }
+      int value = 0;
+      if (deployment.read("replicas", value)) d.replicas = value;
+      if (deployment.read("min_replicas", value)) d.min_replicas = value;
+      if (deployment.read("max_replicas", value)) d.max_replicas = value;
+      ServiceSpec copy = service;
+      copy.name = service.name + "@" + d.site;
+      copy.site = d.site;
+      copy.replicas = d.replicas.value_or(service.replicas);
+      if (d.min_replicas) copy.autoscaler.params["min_replicas"] = *d.min_replicas;
+      if (d.max_replicas) copy.autoscaler.params["max_replicas"] = *d.max_replicas;
+      copy.routed_service = routed_index;
+      copy.key_path = path;
+      const NodeShape* shape = site->shape_known ? spec_.catalog.find_node_shape(site->spec.node) : nullptr;
+      if (shape != nullptr) {
+        if (!gpu_type_given) {
+          copy.gpu_type = shape->gpu_type;
+        } else if (shape->gpu_type != copy.gpu_type) {
+          diagnostics_.at(deployment.mark("site"), deployment.path("site"),
+                          fmt::format("gpu_type `{}` does not match site `{}`, whose node shape `{}` has `{}` GPUs",
+                                      copy.gpu_type, d.site, shape->name, shape->gpu_type));
+        }
+        if (copy.gpus_per_replica > shape->gpus)
+          diagnostics_.at(deployment.mark("site"), deployment.path("site"),
+                          fmt::format("replica needs {} GPUs but node shape {} of site `{}` has {}; a replica runs on "
+                                      "one node",
+                                      copy.gpus_per_replica, shape->name, d.site, shape->gpus));
+        else if (counts_ok && site->counts_valid)
+          placed.push_back(ServiceEntry{spec_.services.size(), site, true,
+                                        deployment.has("replicas") ? deployment.mark("replicas") : item.Mark(),
+                                        deployment.path("replicas")});
+      }
+      routed.deployments.push_back(static_cast<int>(spec_.services.size()));
+      routed.sites.push_back(d.site);
+      spec_.services.push_back(std::move(copy));
+    }
+    // Every population's distance to every site of the service, and only to those.
+    const auto users = map_items(reader.get("users"), reader.path("users"));
+    for (std::size_t u = 0; u < routed.users.size() && u < users.size(); ++u) {
+      const UserPopulationSpec& user = routed.users[u];
+      MapReader user_reader(users[u].first, "services[].users[]", users[u].second);
+      if (!user_reader.has("latency")) continue;  // the schema reports the missing key
+      for (const std::string& site : routed.sites)
+        if (user.latency.count(site) == 0)
+          diagnostics_.at(user_reader.mark("latency"), user_reader.path("latency"),
+                          fmt::format("give the latency from `{}` to site `{}`, where the service is deployed",
+                                      user.name, site));
+      const YAML::Node latency = user_reader.get("latency");
+      for (const auto& [site, value] : user.latency)
+        if (std::find(routed.sites.begin(), routed.sites.end(), site) == routed.sites.end())
+          diagnostics_.at(mark_of(latency, site), user_reader.path("latency") + "." + site,
+                          fmt::format("`{}` is not a site of the service's deployments ({})", site,
+                                      fmt::join(routed.sites, ", ")));
+    }
+    spec_.routed_services.push_back(std::move(routed));
+  }
+
+  void read_arrivals(MapReader& reader, const char* key, ArrivalSpec& spec) {
+    const YAML::Node node = reader.get(key);
     if (!node.IsMap()) return;
-    MapReader arrivals(node, "services[].arrivals", reader.path("arrivals"));
-    ArrivalSpec& spec = service.arrivals;
+    MapReader arrivals(node, join_key_path(reader.pattern(), key), reader.path(key));
     arrivals.read("process", spec.process);
     arrivals.read("rate", spec.rate);
     arrivals.read("peak_to_trough", spec.peak_to_trough);
     arrivals.read("period", spec.period);
     arrivals.read("phase", spec.phase);
     for (const auto& [spike_node, spike_path] : map_items(lookup(node, "spikes"), arrivals.path("spikes"))) {
-      MapReader spike(spike_node, "services[].arrivals.spikes[]", spike_path);
+      MapReader spike(spike_node, arrivals.pattern() + ".spikes[]", spike_path);
       SpikeSpec parsed;
       spike.read("start", parsed.start);
       spike.read("duration", parsed.duration);
@@ -1218,7 +1378,7 @@ private:
     arrivals.read("calm_duration", spec.calm_duration);
     arrivals.read("burst_duration", spec.burst_duration);
     if (const YAML::Node trace_node = arrivals.get("trace"); trace_node.IsMap()) {
-      MapReader trace(trace_node, "services[].arrivals.trace", arrivals.path("trace"));
+      MapReader trace(trace_node, arrivals.pattern() + ".trace", arrivals.path("trace"));
       trace.read("format", spec.trace.format);
       trace.read("path", spec.trace.path);
       trace.read("time_scale", spec.trace.time_scale);
@@ -1556,6 +1716,13 @@ private:
     if (auto ttf = class_reader.read_distribution("time_to_failure")) parsed.time_to_failure = *ttf;
     if (auto repair = class_reader.read_distribution("repair")) parsed.repair = *repair;
     class_reader.read("notice", parsed.notice);
+    std::string purchase;
+    if (class_reader.read("purchase", purchase) && purchase != "any") parsed.purchase = purchase_from_name(purchase);
+    if (parsed.purchase && parsed.component != "gpu" && parsed.component != "node" && parsed.component != "nic")
+      diagnostics_.at(class_reader.mark("purchase"), class_reader.path("purchase"),
+                      fmt::format("`purchase` selects GPU nodes: it applies to components `gpu`, `node` and `nic`, "
+                                  "not `{}`",
+                                  parsed.component));
     if (const YAML::Node components = class_reader.get("components"); components.IsSequence())
       for (std::size_t i = 0; i < components.size(); ++i)
         if (components[i].IsScalar()) parsed.components.push_back(components[i].Scalar());
@@ -1679,7 +1846,7 @@ private:
     for (const auto& site : sites_) {
       if (!site.shape_known || !site.counts_valid) continue;
       const NodeShape& shape = *spec_.catalog.find_node_shape(site.spec.node);
-      const long long nodes = static_cast<long long>(site.spec.racks) * site.spec.nodes_per_rack;
+      const long long nodes = site.spec.gpu_nodes();
       const long long available = nodes * shape.gpus;
       long long requested = 0;
       std::string breakdown;

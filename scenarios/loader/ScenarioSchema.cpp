@@ -61,6 +61,50 @@ void add_distribution_forms(std::vector<SchemaEntry>& table, const std::string& 
       "Shape k: below 1 the hazard falls with age (infant mortality), 1 is the exponential, above 1 it rises (wear-out)."));
 }
 
+// The arrival process keys, in `services[].arrivals` and each user population's `arrivals`.
+void add_arrivals(std::vector<SchemaEntry>& t, const std::string& prefix, const std::string& section_doc) {
+  using Q = QuantityKind;
+  t.push_back(map(prefix).doc(section_doc));
+  t.push_back(choice(prefix + ".process").by_default("poisson").one_of({"poisson", "diurnal", "mmpp", "trace"}).doc(
+      "`poisson`: constant rate; `diurnal`: sinusoidal rate (exact non-homogeneous Poisson by thinning); "
+      "`mmpp`: 2-state Markov-modulated Poisson (calm and burst); `trace`: replay of a request trace file."));
+  t.push_back(quantity(prefix + ".rate", Q::rate).by_default("1/s").above(0).doc(
+      "Poisson: the rate; diurnal: the mean rate; mmpp: the rate in the calm state."));
+  t.push_back(quantity(prefix + ".peak_to_trough", Q::number).by_default("1").at_least(1).doc(
+      "Diurnal: highest rate / lowest rate."));
+  t.push_back(quantity(prefix + ".period", Q::duration).by_default("24h").above(0).doc(
+      "Diurnal: length of one cycle."));
+  t.push_back(quantity(prefix + ".phase", Q::duration).by_default("0s").doc(
+      "Diurnal: time at which the rate rises through its mean (the peak is a quarter period later)."));
+  t.push_back(list(prefix + ".spikes").of(ValueType::map).by_default("[]").doc(
+      "Poisson and diurnal: scheduled bursts that multiply the rate; overlapping spikes multiply."));
+  t.push_back(quantity(prefix + ".spikes[].start", Q::duration).required().at_least(0).doc("When the spike starts."));
+  t.push_back(quantity(prefix + ".spikes[].duration", Q::duration).required().above(0).doc("How long it lasts."));
+  t.push_back(quantity(prefix + ".spikes[].multiplier", Q::number).required().at_least(0).doc(
+      "Rate multiplier during the spike (0 = an outage of traffic)."));
+  t.push_back(quantity(prefix + ".burst_rate", Q::rate).by_default("0/s").at_least(0).doc(
+      "MMPP: the rate in the burst state."));
+  t.push_back(quantity(prefix + ".calm_duration", Q::duration).by_default("60s").above(0).doc(
+      "MMPP: mean time in the calm state (exponential)."));
+  t.push_back(quantity(prefix + ".burst_duration", Q::duration).by_default("10s").above(0).doc(
+      "MMPP: mean time in the burst state (exponential)."));
+  t.push_back(map(prefix + ".trace").doc("Trace: the request trace to replay; its token counts go with each request."));
+  t.push_back(choice(prefix + ".trace.format").by_default("azure_llm_csv").one_of({"azure_llm_csv", "mooncake_jsonl"}).doc(
+      "`azure_llm_csv`: Azure LLM inference 2023 (`TIMESTAMP,ContextTokens,GeneratedTokens`); `mooncake_jsonl`: "
+      "Mooncake (`timestamp` in ms, `input_length`, `output_length`)."));
+  t.push_back(text(prefix + ".trace.path").required().doc("Trace file, relative to the scenario file's folder."));
+  t.push_back(quantity(prefix + ".trace.time_scale", Q::number).by_default("1").above(0).doc(
+      "Multiplies every gap between arrivals (0.5 replays twice as fast)."));
+  t.push_back(quantity(prefix + ".trace.rate_scale", Q::number).by_default("1").above(0).doc(
+      "Multiplies the request rate (divides the gaps); combines with time_scale as time_scale / rate_scale."));
+  t.push_back(quantity(prefix + ".trace.start_offset", Q::duration).by_default("0s").at_least(0).doc(
+      "Trace time skipped at the start; that trace time becomes simulated time 0."));
+  t.push_back(choice(prefix + ".trace.loop").by_default("false").one_of({"true", "false"}).doc(
+      "Replay again when the trace ends, keeping its rate."));
+  t.push_back(integer(prefix + ".trace.max_requests").by_default("0").at_least(0).wide().doc(
+      "At most this many arrivals over all passes; 0 = no limit."));
+}
+
 // Keys a job takes both in `jobs.defaults` and in each `jobs.list[]` item.
 void add_job_properties(std::vector<SchemaEntry>& t, const std::string& prefix, const std::string& section_doc) {
   using Q = QuantityKind;
@@ -178,7 +222,8 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(text("platform.sites[].name").required().doc("Unique site name."));
   t.push_back(choice("platform.sites[].kind").by_default("region").one_of({"region", "edge"}).doc(
       "A cloud region or an edge site."));
-  t.push_back(integer("platform.sites[].racks").by_default("1").at_least(1).doc("Number of racks."));
+  t.push_back(integer("platform.sites[].racks").by_default("1").at_least(0).doc(
+      "Racks of fixed nodes (always there and paid for); 0 is allowed when the site has `pools`."));
   t.push_back(integer("platform.sites[].nodes_per_rack").by_default("1").at_least(1).doc("GPU nodes in each rack."));
   t.push_back(text("platform.sites[].node").by_default("h100x8").doc(
       "Node shape of every node of the site: a name from the built-in catalogue (`data/node_shapes.yaml`) "
@@ -215,6 +260,23 @@ std::vector<SchemaEntry> build_schema() {
                    "largest remainder, committed types first). Replaces `cost.purchase` for this site.",
                    false);
   add_energy(t, "platform.sites[].energy", "The site's electricity; keys not given come from `cost.energy`.", false);
+  t.push_back(list("platform.sites[].pools").of(ValueType::map).by_default("[]").doc(
+      "Node pools (Kubernetes node groups) that the `node_autoscaler` grows when work waits for GPUs and shrinks when "
+      "nodes are little used, in preference order (earlier pools grow first). Their nodes have the site's node shape and "
+      "sit in racks of their own after the fixed racks (`max_nodes` nodes, `nodes_per_rack` to a rack); a node is paid "
+      "for from the decision to add it until it is removed, and draws its off power while not provisioned."));
+  t.push_back(text("platform.sites[].pools[].name").required().doc("Pool name, unique within the site."));
+  t.push_back(choice("platform.sites[].pools[].purchase").by_default("on_demand")
+                  .one_of({"on_demand", "reserved_1y", "reserved_3y", "spot", "owned"}).doc(
+      "How the pool's nodes are paid for (priced like the site's fixed nodes). Spot nodes are reclaimed by a failure "
+      "class with `notice` and `purchase: spot`; a reclaimed or failed pool node is removed and may be replaced."));
+  t.push_back(integer("platform.sites[].pools[].min_nodes").by_default("0").at_least(0).doc("Nodes the autoscaler keeps at least."));
+  t.push_back(integer("platform.sites[].pools[].max_nodes").required().at_least(1).doc("Nodes the pool may grow to."));
+  t.push_back(integer("platform.sites[].pools[].initial_nodes").by_default("min_nodes").at_least(0).doc(
+      "Nodes provisioned and ready at the start, between `min_nodes` and `max_nodes`."));
+  t.push_back(quantity("platform.sites[].pools[].provisioning_delay", Q::duration).by_default("5min").at_least(0).doc(
+      "From the decision to add a node until it is ready for work (instance start, boot, GPU drivers, joining the "
+      "cluster)."));
   t.push_back(map("platform.sites[].weight_cache").doc(
       "A cache of model weights on each GPU node (local NVMe or host memory). A cold start whose model's weights are "
       "in its node's cache reads them from there at `bandwidth` instead of over the network; on a miss the weights "
@@ -253,45 +315,40 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(choice("services[].queue").by_default("replica").one_of({"replica", "balancer"}).doc(
       "`replica`: the load balancer routes each request on arrival and every replica keeps a FCFS queue; "
       "`balancer`: one FCFS queue at the balancer, a request is routed when a replica slot frees."));
-  t.push_back(map("services[].arrivals").doc("Open-loop request arrivals."));
-  t.push_back(choice("services[].arrivals.process").by_default("poisson").one_of({"poisson", "diurnal", "mmpp", "trace"}).doc(
-      "`poisson`: constant rate; `diurnal`: sinusoidal rate (exact non-homogeneous Poisson by thinning); "
-      "`mmpp`: 2-state Markov-modulated Poisson (calm and burst); `trace`: replay of a request trace file."));
-  t.push_back(quantity("services[].arrivals.rate", Q::rate).by_default("1/s").above(0).doc(
-      "Poisson: the rate; diurnal: the mean rate; mmpp: the rate in the calm state."));
-  t.push_back(quantity("services[].arrivals.peak_to_trough", Q::number).by_default("1").at_least(1).doc(
-      "Diurnal: highest rate / lowest rate."));
-  t.push_back(quantity("services[].arrivals.period", Q::duration).by_default("24h").above(0).doc(
-      "Diurnal: length of one cycle."));
-  t.push_back(quantity("services[].arrivals.phase", Q::duration).by_default("0s").doc(
-      "Diurnal: time at which the rate rises through its mean (the peak is a quarter period later)."));
-  t.push_back(list("services[].arrivals.spikes").of(ValueType::map).by_default("[]").doc(
-      "Poisson and diurnal: scheduled bursts that multiply the rate; overlapping spikes multiply."));
-  t.push_back(quantity("services[].arrivals.spikes[].start", Q::duration).required().at_least(0).doc("When the spike starts."));
-  t.push_back(quantity("services[].arrivals.spikes[].duration", Q::duration).required().above(0).doc("How long it lasts."));
-  t.push_back(quantity("services[].arrivals.spikes[].multiplier", Q::number).required().at_least(0).doc(
-      "Rate multiplier during the spike (0 = an outage of traffic)."));
-  t.push_back(quantity("services[].arrivals.burst_rate", Q::rate).by_default("0/s").at_least(0).doc(
-      "MMPP: the rate in the burst state."));
-  t.push_back(quantity("services[].arrivals.calm_duration", Q::duration).by_default("60s").above(0).doc(
-      "MMPP: mean time in the calm state (exponential)."));
-  t.push_back(quantity("services[].arrivals.burst_duration", Q::duration).by_default("10s").above(0).doc(
-      "MMPP: mean time in the burst state (exponential)."));
-  t.push_back(map("services[].arrivals.trace").doc("Trace: the request trace to replay; its token counts go with each request."));
-  t.push_back(choice("services[].arrivals.trace.format").by_default("azure_llm_csv").one_of({"azure_llm_csv", "mooncake_jsonl"}).doc(
-      "`azure_llm_csv`: Azure LLM inference 2023 (`TIMESTAMP,ContextTokens,GeneratedTokens`); `mooncake_jsonl`: "
-      "Mooncake (`timestamp` in ms, `input_length`, `output_length`)."));
-  t.push_back(text("services[].arrivals.trace.path").required().doc("Trace file, relative to the scenario file's folder."));
-  t.push_back(quantity("services[].arrivals.trace.time_scale", Q::number).by_default("1").above(0).doc(
-      "Multiplies every gap between arrivals (0.5 replays twice as fast)."));
-  t.push_back(quantity("services[].arrivals.trace.rate_scale", Q::number).by_default("1").above(0).doc(
-      "Multiplies the request rate (divides the gaps); combines with time_scale as time_scale / rate_scale."));
-  t.push_back(quantity("services[].arrivals.trace.start_offset", Q::duration).by_default("0s").at_least(0).doc(
-      "Trace time skipped at the start; that trace time becomes simulated time 0."));
-  t.push_back(choice("services[].arrivals.trace.loop").by_default("false").one_of({"true", "false"}).doc(
-      "Replay again when the trace ends, keeping its rate."));
-  t.push_back(integer("services[].arrivals.trace.max_requests").by_default("0").at_least(0).wide().doc(
-      "At most this many arrivals over all passes; 0 = no limit."));
+  add_arrivals(t, "services[].arrivals", "Open-loop request arrivals (of a service without `deployments`).");
+  t.push_back(list("services[].deployments").of(ValueType::map).by_default("[]").doc(
+      "Deploy the service at several sites (edge sites and regions): each deployment is a replica pool of its own, "
+      "with the service's settings, its own autoscaler and load balancer, reported as the service `<name>@<site>`. "
+      "Requests come from the `users`, routed between the sites by `routing`; the service's `site` and `arrivals` "
+      "are not used."));
+  t.push_back(text("services[].deployments[].site").required().doc("Site of the deployment; each site at most once."));
+  t.push_back(integer("services[].deployments[].replicas").by_default("the service's replicas").at_least(0).doc(
+      "Initial replicas at this site."));
+  t.push_back(integer("services[].deployments[].min_replicas").by_default("the autoscaler's").at_least(0).doc(
+      "The autoscaler's minimum at this site."));
+  t.push_back(integer("services[].deployments[].max_replicas").by_default("the autoscaler's").at_least(0).doc(
+      "The autoscaler's maximum at this site."));
+  t.push_back(list("services[].users").of(ValueType::map).by_default("[]").doc(
+      "With `deployments`: user populations, each with its own arrivals and its network distance to every site of "
+      "the service. A population's home is its nearest site; requests routed elsewhere cross sites (egress)."));
+  t.push_back(text("services[].users[].name").required().doc("Population name, unique within the service."));
+  add_arrivals(t, "services[].users[].arrivals", "The population's requests.");
+  t.push_back(map("services[].users[].latency").required().doc(
+      "One-way network latency from the population to each site of the service (`{edge-nyc: 3ms, us-east: 12ms}`); "
+      "every deployment's site must be given. A request's latency includes the round trip."));
+  t.push_back(quantity("services[].users[].latency.<param>", Q::duration).at_least(0).doc(
+      "One-way latency to the site named by the key."));
+  t.push_back(map("services[].routing").doc("With `deployments`: which site serves each request."));
+  t.push_back(text("services[].routing.policy").by_default("nearest").doc(
+      "Registered request router (`leptonsim policies --kind request_router`): `nearest`, `lowest_latency` (round "
+      "trip + expected queueing + recent service time), `cheapest` (GPU time + egress per request, among sites with a "
+      "free slot) or `spill_over` (the nearest site until it is saturated, then the next nearest)."));
+  t.push_back(quantity("services[].routing.request_bytes", Q::size).by_default("4KB").at_least(0).doc(
+      "Bytes of a request; billed as egress at the population's home site when routed to another site."));
+  t.push_back(quantity("services[].routing.response_bytes", Q::size).by_default("16KB").at_least(0).doc(
+      "Bytes of a response; billed as egress at the serving site when it is not the population's home."));
+  t.push_back(quantity("services[].routing.<param>", Q::number).doc(
+      "A numeric parameter of the router, e.g. `queue_threshold: 2` for `spill_over`."));
   t.push_back(distribution("services[].service_time", Q::duration).by_default("100ms").above(0).doc(
       "Time one request occupies one replica slot, independent of the other requests. Give either "
       "`service_time` or `flops`, not both; the default applies when neither is given."));
@@ -511,6 +568,10 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(list("failures.classes[].components").of(ValueType::string).by_default("[]").doc(
       "Only these components fail, by topology name (`dc/r3` for rack 3's PDU, `dc/r0/n1` for a node); each must be "
       "of the class's `component` kind. Empty: all of them."));
+  t.push_back(choice("failures.classes[].purchase").by_default("any")
+                  .one_of({"any", "on_demand", "reserved_1y", "reserved_3y", "spot", "owned"}).doc(
+      "Only GPUs, nodes and NICs of nodes paid for this way (fixed nodes by the site's `purchase` mix, pool nodes by "
+      "their pool's): `spot` with `notice` models spot reclaims."));
   t.push_back(quantity("failures.classes[].notice", Q::duration).by_default("0s").at_least(0).doc(
       "Spot capacity: each failure is a reclaim announced this long before. At the notice the GPUs are cordoned "
       "(nothing new is placed there), jobs on them save their progress (timer-path jobs that checkpoint) and go "
@@ -609,6 +670,16 @@ std::vector<SchemaEntry> build_schema() {
   t.push_back(distribution("data.quorum.service_time", Q::duration).by_default("exponential, mean 1ms").at_least(0).doc(
       "Time a replica takes to apply a write, or to read the value, once the request is there."));
   add_distribution_forms(t, "data.quorum.service_time", Q::duration, "replica service time");
+
+  // Node autoscaler.
+  t.push_back(map("node_autoscaler").doc(
+      "The policy that grows and shrinks the sites' `pools` (`leptonsim policies --kind node_autoscaler`); used when "
+      "some site has pools."));
+  t.push_back(text("node_autoscaler.policy").by_default("cluster_autoscaler").doc(
+      "Registered node autoscaler: `cluster_autoscaler` (the Kubernetes cluster autoscaler's rules)."));
+  t.push_back(quantity("node_autoscaler.<param>", Q::number).doc(
+      "A numeric parameter of the policy, durations in seconds, e.g. `scan_interval: 10`, "
+      "`scale_down_utilization_threshold: 0.5`, `scale_down_unneeded_time: 600`."));
 
   // Cost.
   t.push_back(map("cost").doc(
@@ -945,6 +1016,15 @@ Key paths use `.` between map keys and `[]` for the items of a list;
        "Data on the storage nodes: objects in chunks, redundancy (`leptonsim policies --kind redundancy`), placement "
        "(`--kind data_placement`) and repair. Losses, rebuilds and the estimated mean time to data loss are in the "
        "summary (`data.*`), series and events (`data_loss`, `rebuild_started`, `redundancy_restored`)."},
+      {"node_autoscaler", "node_autoscaler",
+       "The node autoscaler of the sites' `pools` (`leptonsim policies --kind node_autoscaler`). Its decisions are "
+       "events (`node_scale_decision`, `node_provisioning`, `node_ready`, `node_draining`, `node_removed`); pool sizes "
+       "are in the summary (`pool.<pool>.*`) and series (`pool.nodes`)."},
+      {"cost", "cost",
+       "Prices and electricity: node prices from a provider's price list (`data/prices.yaml`) or the node shapes, how "
+       "nodes are bought (on demand, reserved, spot, owned), inter-site egress, and the electricity's price, PUE, "
+       "carbon intensity and time-of-day tariff. Costs by category, energy and carbon are in the summary (`cost.*`, "
+       "`energy.*`, `carbon.kg`) and series (`cost.by_category`, `energy.power`)."},
       {"catalog", "catalog", "Hardware catalogue additions and overrides."},
   };
   for (const auto& section : sections) {

@@ -8,6 +8,7 @@
 
 #include "catalog/HardwareCatalog.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -75,6 +76,17 @@ struct EnergySpec {
 // How a site's fixed nodes are paid for: shares by purchase type, summing to 1.
 using PurchaseMix = std::map<Purchase, double>;
 
+// A node pool of a site: nodes of the site's shape that the node autoscaler
+// adds and removes (a Kubernetes node group), paid only while provisioned.
+struct NodePoolSpec {
+  std::string name;                 // unique within the site, required
+  Purchase purchase = Purchase::on_demand;  // how its nodes are paid for
+  int min_nodes = 0;                // the autoscaler keeps at least this many
+  int max_nodes = 1;                // and at most this many, >= 1
+  int initial_nodes = 0;            // provisioned and ready at the start (min_nodes unless given)
+  double provisioning_delay = 300.0;  // seconds from the decision to add a node until it is ready
+};
+
 // A region (cloud data centre) or an edge site.
 struct SiteSpec {
   std::string name;              // unique name, required
@@ -88,8 +100,41 @@ struct SiteSpec {
   std::string provider;          // price list of the site's nodes; from `cost.provider` unless given
   PurchaseMix purchase;          // shares of the site's nodes by purchase type; from `cost.purchase` unless given
   EnergySpec energy;             // electricity; `cost.energy` with the site's `energy` keys on top
+  std::vector<NodePoolSpec> pools;  // autoscaled node pools, in preference order
+
+  // GPU racks: the `racks` of fixed nodes, then each pool's racks (its
+  // max_nodes, nodes_per_rack to a rack; a pool's last rack may be partly empty).
+  int pool_racks(std::size_t pool) const { return (pools[pool].max_nodes + nodes_per_rack - 1) / nodes_per_rack; }
+  int gpu_racks() const {
+    int total = racks;
+    for (std::size_t p = 0; p < pools.size(); ++p) total += pool_racks(p);
+    return total;
+  }
+  // The pool a GPU rack belongs to, -1 for fixed racks.
+  int pool_of_rack(int rack) const {
+    int first = racks;
+    for (std::size_t p = 0; p < pools.size(); ++p) {
+      if (rack >= first && rack < first + pool_racks(p)) return static_cast<int>(p);
+      first += pool_racks(p);
+    }
+    return -1;
+  }
+  // Nodes in a GPU rack (fewer than nodes_per_rack in a pool's last rack).
+  int nodes_in_rack(int rack) const {
+    int first = racks;
+    for (std::size_t p = 0; p < pools.size(); ++p) {
+      if (rack >= first && rack < first + pool_racks(p)) return std::min(nodes_per_rack, pools[p].max_nodes - (rack - first) * nodes_per_rack);
+      first += pool_racks(p);
+    }
+    return nodes_per_rack;
+  }
+  int gpu_nodes() const {
+    int total = racks * nodes_per_rack;
+    for (const NodePoolSpec& pool : pools) total += pool.max_nodes;
+    return total;
+  }
   // Racks on the fabric: GPU racks first, then storage racks.
-  int fabric_racks() const { return racks + storage.racks; }
+  int fabric_racks() const { return gpu_racks() + storage.racks; }
 };
 
 // A wide-area link between two sites.
@@ -212,6 +257,29 @@ struct TokenSpec {
   DistributionSpec output{DistributionSpec::Kind::deterministic, 128.0, 0.0};  // generated tokens
 };
 
+// One site a service is deployed at (`services[].deployments`).
+struct DeploymentSpec {
+  std::string site;                   // site name, required
+  std::optional<int> replicas;        // initial replicas there; default the service's `replicas`
+  std::optional<int> min_replicas;    // the autoscaler's bounds there; default the service's
+  std::optional<int> max_replicas;
+};
+
+// Users with their own arrivals and network distance to each site of the service.
+struct UserPopulationSpec {
+  std::string name;                          // unique within the service, required
+  ArrivalSpec arrivals;                      // their requests
+  std::map<std::string, double> latency;     // one-way seconds to each deployment's site
+};
+
+// How a deployed service's requests are spread over its sites.
+struct RoutingSpec {
+  std::string policy = "nearest";            // registered request router
+  std::map<std::string, double> params;      // policy parameters
+  double request_bytes = 4096;               // bytes of a request (billed as egress when it crosses sites)
+  double response_bytes = 16384;             // bytes of a response
+};
+
 // A model-serving endpoint: replicas behind a load balancer, scaled by an autoscaler.
 struct ServiceSpec {
   std::string name;                      // unique name, required
@@ -238,6 +306,21 @@ struct ServiceSpec {
   RetrySpec retry;                       // clients' retries of requests lost to a failed replica
   LlmSpec llm;                           // LLM service model (replaces service_time / flops)
   TokenSpec tokens;                      // tokens per request for the LLM model
+  // Set by the loader for one site's deployment of a service with `deployments`:
+  // its requests come from the routed service's users, not from `arrivals`.
+  int routed_service = -1;               // index in ScenarioSpec::routed_services; -1 = not routed
+  std::string key_path;                  // `services[i]` or `services[i].deployments[k]`, for messages
+};
+
+// A service deployed at several sites, with user populations routed between them.
+// Its deployments are in ScenarioSpec::services, named `<name>@<site>`.
+struct RoutedServiceSpec {
+  std::string name;                      // the service's name
+  std::vector<int> deployments;          // indices in ScenarioSpec::services, in deployment order
+  std::vector<std::string> sites;        // the deployments' sites, same order
+  std::vector<UserPopulationSpec> users;
+  RoutingSpec routing;
+  SloSpec slo;                           // end-to-end latency objective (network included)
 };
 
 // Properties every job has: from `jobs.defaults`, overridden per `jobs.list` item.
@@ -328,6 +411,7 @@ struct FailureClassSpec {
   std::string site;                    // only this site's components; "" = every site
   std::vector<std::string> components; // only these components (topology names); empty = all of the kind
   double notice = 0.0;                 // > 0: spot capacity, reclaimed this many seconds after a notice
+  std::optional<Purchase> purchase;    // only GPUs, nodes and NICs of nodes paid for this way; nullopt = all
 };
 
 // Standby nodes that take over the capacity of failed ones.
@@ -406,6 +490,12 @@ struct DataSpec {
   double price_per_gb_month = 0.0; // USD per GB (1e9 bytes) stored per month (730 h), raw bytes incl. redundancy
 };
 
+// The policy that grows and shrinks the node pools (used when a site has pools).
+struct NodeAutoscalerSpec {
+  std::string policy = "cluster_autoscaler";  // registered node autoscaler
+  std::map<std::string, double> params;        // policy parameters by name
+};
+
 // Prices that replace or add to the catalogue's for one node shape.
 struct NodePriceSpec {
   std::string node;                       // node shape name
@@ -435,11 +525,13 @@ struct ScenarioSpec {
   double sample_interval = 60.0;    // seconds between time-series samples, > 0
   NodeSeries node_series = NodeSeries::automatic;  // per-node series in the report
   PlatformSpec platform;            // hardware
-  std::vector<ServiceSpec> services; // inference services
+  std::vector<ServiceSpec> services; // inference services (one per site of a deployed service)
+  std::vector<RoutedServiceSpec> routed_services;  // services deployed at several sites
   JobsSpec jobs;                    // training and batch jobs
   FailuresSpec failures;            // failure processes, detection and repair
   DataSpec data;                    // stored data, redundancy and repair
   CostSpec cost;                    // prices and electricity
+  NodeAutoscalerSpec node_autoscaler;  // grows and shrinks the sites' node pools
   HardwareCatalog catalog;          // built-in catalogue plus the scenario's `catalog:` overrides
 
   // Provenance, filled by the loader (not YAML keys).

@@ -71,7 +71,7 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"syntax_error.yaml", "syntax_error.yaml:"},
       {"unknown_key.yaml", "did you mean"},
       {"wrong_type.yaml", "replicas"},
-      {"negative_count.yaml", ">= 1"},
+      {"negative_count.yaml", ">= 0"},
       {"unknown_gpu_type.yaml", "H100-SXM"},
       {"replica_too_big.yaml", "16"},
       {"unit_typo.yaml", "30sec"},
@@ -84,6 +84,8 @@ TEST_CASE("every broken scenario fails with a located message, exit code 2 and n
       {"data_rack_aware.yaml", "but site `dc` has 2 storage racks"},
       {"data_unknown_disk.yaml", "did you mean `nvme-7680gb`?"},
       {"data_quorum.yaml", "data.quorum.write_quorum: a write quorum of 4 is more than the 3 replicas"},
+      {"pools_invalid.yaml", "platform.sites[0].pools[0].min_nodes: min_nodes (6) is more than max_nodes (4)"},
+      {"pool_no_price.yaml", "platform.sites[0].pools[0].purchase: site `dc`: the `catalog` provider has only on-demand prices"},
   };
   for (const auto& [name, phrase] : fixtures) {
     TempDir dir;
@@ -207,6 +209,8 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
       {"weight-cache-cold-starts.yaml", {"chat", "code", "tail-a", "tail-b", "tail-c"}},
       {"quorum-consistency.yaml", {}},
       {"offsite-backup-restore.yaml", {}},
+      {"owned-vs-rented.yaml", {"batch-inference"}},
+      {"edge-region-spillover.yaml", {"assistant", "assistant@edge-nyc", "assistant@edge-chi", "assistant@us-east"}},
   };
   for (const auto& [scenario, services] : runs) {
     TempDir dir;
@@ -216,6 +220,7 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
                                  : scenario.rfind("weight-cache", 0) == 0 ? "duration=8h"
                                  : scenario.rfind("quorum", 0) == 0       ? "duration=10min"
                                  : scenario.rfind("offsite", 0) == 0      ? "duration=14d"
+                                 : scenario.rfind("owned", 0) == 0        ? "duration=2d"
                                                                           : "duration=2h";
     const CliResult ran = run_leptonsim({"run", (kSource / "scenarios" / scenario).string(), "-o",
                                          (dir / "r.db").string(), "--set", duration, "--set", "warmup=0s",
@@ -233,6 +238,11 @@ TEST_CASE("every metric, series and event kind a run emits is documented in docs
         name = "failures.<class>" + name.substr(name.rfind('.'));
       if (name.rfind("jobs.interruptions.", 0) == 0) name = "jobs.interruptions.<cause>";
       if (name.rfind("cost.compute.", 0) == 0) name = "cost.compute.<purchase>";
+      if (name.rfind("pool.", 0) == 0) name = "pool.<pool>" + name.substr(name.rfind('.'));
+      // Routed services: per site and per user population.
+      if (const auto at = name.find(".routed_to."); at != std::string::npos) name = name.substr(0, at) + ".routed_to.<site>";
+      if (const auto at = name.find(".users."); at != std::string::npos)
+        name = name.substr(0, at) + ".users.<population>" + name.substr(name.rfind('.'));
       return name;
     };
     for (const auto& metric : result.summary) {

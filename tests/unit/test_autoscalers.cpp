@@ -569,8 +569,8 @@ TEST_CASE("autoscaler registry: every policy, valid defaults, helpful errors", "
   std::vector<std::string> kinds;
   for (const PolicyInfo& info : all)
     if (kinds.empty() || kinds.back() != info.kind) kinds.push_back(info.kind);
-  CHECK(kinds == std::vector<std::string>{"load_balancer", "autoscaler", "job_queue", "job_placement", "redundancy",
-                                          "data_placement", "cache_eviction"});
+  CHECK(kinds == std::vector<std::string>{"load_balancer", "autoscaler", "node_autoscaler", "job_queue", "job_placement", "redundancy",
+                                          "data_placement", "cache_eviction", "request_router"});
 
   CHECK_THROWS_WITH(registry.make("hpaa", {}),
                     Catch::Contains("did you mean 'hpa'") && Catch::Contains("hpa, kpa, lepton, predictive, static, step"));

@@ -380,7 +380,7 @@ TEST_CASE("broken: wrong type", "[scenario-loader]") {
 TEST_CASE("broken: negative count", "[scenario-loader]") {
   const auto issue = single_issue("negative_count.yaml");
   check_issue(issue, fixture("broken/negative_count.yaml"), 5, 14, "platform.sites[0].racks",
-              "expected an integer >= 1, got `-2`");
+              "expected an integer >= 0, got `-2`");
 }
 
 TEST_CASE("broken: unknown GPU type lists the valid ones", "[scenario-loader]") {

@@ -366,11 +366,14 @@ TEST_CASE("every example scenario round-trips an edit through the loader", "[sce
     CHECK(spec.services.size() == original.services.size());
     CHECK(spec.platform.sites[0].nodes_per_rack == original.platform.sites[0].nodes_per_rack);
     if (has_service) {
-      CHECK(spec.services[0].replicas == 5);
+      // A deployed service's first deployment keeps the replicas and bounds it gives itself.
+      const bool is_deployed = !original.routed_services.empty() && original.services[0].routed_service >= 0;
+      CHECK(spec.services[0].replicas == (is_deployed ? original.services[0].replicas : 5));
       CHECK(spec.services[0].slo.latency_p99 == Approx(9.0));
       CHECK(spec.services[0].load_balancer.policy == "round_robin");
       CHECK(spec.services[0].autoscaler.policy == "hpa");
-      CHECK(spec.services[0].autoscaler.params.at("max_replicas") == Approx(33.0));
+      CHECK(spec.services[0].autoscaler.params.at("max_replicas") ==
+            Approx(is_deployed ? original.services[0].autoscaler.params.at("max_replicas") : 33.0));
       CHECK(spec.services[0].cold_start.warmup == Approx(7.0));
       CHECK(spec.services[0].gpus_per_replica == original.services[0].gpus_per_replica);
       CHECK(spec.services[0].arrivals.process == original.services[0].arrivals.process);
