@@ -42,6 +42,10 @@ struct SiteBuild {
   NetPoint* border = nullptr;
 };
 
+// Hosts that stand for storage, not for GPU nodes: no power of their own
+// for SimGrid's host energy plugin (storage is priced per node-hour).
+sg4::Host* unpowered(sg4::Host* host) { return host->set_property("wattage_per_state", "0:0")->set_property("wattage_off", "0"); }
+
 const sg4::Link* duplex_link(sg4::NetZone* zone, const std::string& name, double bandwidth) {
   return zone->create_split_duplex_link(name, bandwidth)->set_latency(0)->seal();
 }
@@ -96,7 +100,7 @@ std::pair<NetPoint*, NetPoint*> create_storage_node_zone(SiteBuild& build, sg4::
   zone->set_parent(fabric_zone);
   const auto node_index = static_cast<std::size_t>(rack * site.storage.nodes_per_rack + index);
   for (int k = 0; k < site.storage.disks_per_node; ++k) {
-    sg4::Host* disk = zone->create_host(fmt::format("{}/disk{}", node.name, k), 1e9)->seal();
+    sg4::Host* disk = unpowered(zone->create_host(fmt::format("{}/disk{}", node.name, k), 1e9))->seal();
     const sg4::Link* link = build.disk_links[node_index * static_cast<std::size_t>(site.storage.disks_per_node) + static_cast<std::size_t>(k)];
     zone->add_route(disk->get_netpoint(), nullptr, nullptr, nullptr, {{link, Direction::UP}}, true);
     node.disks.push_back(disk);
@@ -120,7 +124,7 @@ std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone*
     sg4::NetZone* zone = sg4::create_star_zone(site.name + "/infra");
     zone->set_parent(fabric_zone);
     build.border = zone->create_router(site.name + "/border");
-    sg4::Host* storage = zone->create_host(site.name + "/storage", 1e9)->seal();
+    sg4::Host* storage = unpowered(zone->create_host(site.name + "/storage", 1e9))->seal();
     zone->add_route(storage->get_netpoint(), nullptr, nullptr, nullptr, {{build.storage_link, Direction::UP}}, true);
     zone->seal();
     build.platform->storage[site.name] = storage;
@@ -143,11 +147,20 @@ std::pair<NetPoint*, NetPoint*> create_node_zone(SiteBuild& build, sg4::NetZone*
   sg4::NetZone* zone = sg4::create_star_zone(node.name);
   zone->set_parent(fabric_zone);
   for (int g = 0; g < build.shape->gpus; ++g) {
-    sg4::Host* host = zone->create_host(fmt::format("{}/gpu{}", node.name, g), build.gpu->dense_bf16_flops)->seal();
+    // Power for SimGrid's host energy plugin (idle:full load, off), when a run enables it.
+    sg4::Host* host = zone->create_host(fmt::format("{}/gpu{}", node.name, g), build.gpu->dense_bf16_flops)
+                          ->set_property("wattage_per_state", fmt::format("{}:{}", build.gpu->idle_power_watts,
+                                                                          build.gpu->max_power_watts))
+                          ->set_property("wattage_off", "0")
+                          ->seal();
     zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{links.gpu_pcie[g], Direction::UP}}, true);
     node.gpus.push_back(host);
   }
-  node.cpu = zone->create_host(node.name + "/cpu", build.shape->cpu_flops)->seal();
+  // The host CPU carries the node's base power (its own load is not modelled) and off power.
+  node.cpu = zone->create_host(node.name + "/cpu", build.shape->cpu_flops)
+                 ->set_property("wattage_per_state", fmt::format("{0}:{0}", build.shape->base_power_watts))
+                 ->set_property("wattage_off", fmt::format("{}", build.shape->off_power_watts))
+                 ->seal();
   zone->add_route(node.cpu->get_netpoint(), nullptr, nullptr, nullptr, {{links.cpu_pcie, Direction::UP}}, true);
   NetPoint* gateway = zone->create_router(node.name + "/gw");
   zone->add_route(gateway, nullptr, nullptr, nullptr, {{links.nic, Direction::UP}}, true);

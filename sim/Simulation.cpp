@@ -27,6 +27,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
 #include <unistd.h>
 
@@ -107,6 +108,7 @@ public:
     started_ = Clock::now();
     result_.run.started_at = utc_now_iso8601();
     const auto engine = create_engine();
+    if (options_.simgrid_energy) sg_host_energy_plugin_init();  // after the engine, before the platform
     CompletionDispatch::install();
 
     platform_ = build_platform(spec_);
@@ -280,6 +282,8 @@ private:
       }
       if (t > 0 && std::binary_search(samples.begin(), samples.end(), t)) sample(t);
       if (t == end) {
+        // Work still running at the end may go on in SimGrid: read the plugin's energy at the end.
+        if (options_.simgrid_energy) plugin_joules_ = simgrid_plugin_joules();
         for (auto& service : services_) service->stop(t);
         for (auto& router : routers_) router->stop();
         if (jobs_) jobs_->stop(t);
@@ -317,6 +321,15 @@ private:
 
   // node.gpu_utilization and node.gpus_allocated for every node. The series are
   // created once, in node order, and then appended to by index (no lookups).
+  double simgrid_plugin_joules() const {
+    double joules = 0.0;
+    for (const SimNode& node : platform_.nodes) {
+      joules += sg_host_get_consumed_energy(node.cpu);
+      for (sg4::Host* gpu : node.gpus) joules += sg_host_get_consumed_energy(gpu);
+    }
+    return joules;
+  }
+
   void collect_node_busy_seconds(double now) {
     for (auto& service : services_) service->collect_node_busy_seconds(now);
     if (jobs_) jobs_->collect_node_busy_seconds(now, node_busy_seconds_);
@@ -400,6 +413,7 @@ private:
     }
     outputs.busy_gpu_hours = busy_total / 3600.0;
     cost_->report(result_, outputs);
+    if (options_.simgrid_energy) put("energy.simgrid_plugin_it_kwh", plugin_joules_ / 3.6e6, "kWh");
 
     nlohmann::json start{{"nodes", platform_.nodes.size()}, {"gpus", gpus}, {"services", services_.size()}};
     if (jobs_) start["jobs"] = result_.jobs.size();
@@ -428,6 +442,7 @@ private:
   double busy_at_last_sample_ = 0.0;
   double usable_area_at_last_sample_ = 0.0;
   double usable_at_warmup_ = 0.0;
+  double plugin_joules_ = 0.0;  // SimGrid's host energy plugin at the end (with --simgrid-energy)
   std::vector<double> node_busy_seconds_;         // busy GPU-seconds per node since the start (services and jobs)
   std::vector<double> node_busy_at_last_sample_;
   bool has_node_series_ = false;

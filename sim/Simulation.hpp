@@ -15,6 +15,11 @@ enum class ProgressMode { none, text, json };
 struct RunOptions {
   ProgressMode progress = ProgressMode::none;
   std::string version = "0";
+  // Cross-check: also integrate the nodes' power with SimGrid's host energy
+  // plugin (energy.simgrid_plugin_it_kwh). The plugin sees only work modelled
+  // as executions on the GPU hosts (time and FLOP demand, `work` jobs), not
+  // timer-driven work (LLM decoding, `duration` jobs).
+  bool simgrid_energy = false;
 };
 
 // Runs the scenario to its end and returns everything the report holds.

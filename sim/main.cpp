@@ -48,6 +48,7 @@ struct RunCommand {
   std::optional<std::uint64_t> seed;
   std::string progress = "text";
   bool quiet = false;
+  bool simgrid_energy = false;
 
   int execute() const {
     std::vector<std::string> all_overrides = overrides;
@@ -65,6 +66,7 @@ struct RunCommand {
     RunOptions options;
     options.version = LEPTONSIM_VERSION;
     options.progress = progress == "json" ? ProgressMode::json : progress == "none" ? ProgressMode::none : ProgressMode::text;
+    options.simgrid_energy = simgrid_energy;
     RunResult result = run_simulation(spec, options);
     write_report(report_path, {result});
     if (options.progress == ProgressMode::json) {
@@ -196,6 +198,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--progress", run.progress, "Progress on stderr: text (runs over 2 s), json (lines), none")
       ->check(CLI::IsMember({"text", "json", "none"}));
   run_cmd->add_flag("-q,--quiet", run.quiet, "Do not print the summary table");
+  run_cmd->add_flag("--simgrid-energy", run.simgrid_energy,
+                    "Cross-check: also integrate node power with SimGrid's host energy plugin "
+                    "(energy.simgrid_plugin_it_kwh; it sees only work run as executions)");
 
   std::string validate_path;
   std::vector<std::string> validate_overrides;

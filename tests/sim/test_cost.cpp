@@ -128,3 +128,42 @@ jobs:
   REQUIRE(power.value.size() == 24);
   for (double kw_in_hour : power.value) CHECK(kw_in_hour == Approx(kw).epsilon(1e-12));
 }
+
+TEST_CASE("the simulator's energy equals SimGrid's host energy plugin for work run as executions", "[cost]") {
+  // Time-demand replicas (each slot an execution bounded to its share of the GPUs)
+  // and FLOP-demand replicas (processor sharing), autoscaled: the plugin
+  // integrates the GPU hosts' power from their load, the simulator from its
+  // busy accounting; both use idle + load x (max - idle) per GPU.
+  TempDir dir;
+  write_file(dir / "s.yaml", R"(
+name: plugin-check
+duration: 2h
+sample_interval: 10min
+platform:
+  sites:
+    - {name: dc, racks: 1, nodes_per_rack: 2, node: h100x8, storage: {racks: 1, nodes_per_rack: 1}}
+services:
+  - name: api
+    replicas: 3
+    gpus_per_replica: 2
+    max_concurrency: 4
+    arrivals: {process: diurnal, rate: 2/s, peak_to_trough: 3, period: 2h}
+    service_time: {lognormal: {mean: 3s, sigma: 0.5}}
+    autoscaler: {policy: hpa, metric: 0, target: 0.6, min_replicas: 1, max_replicas: 8}
+  - name: batch
+    replicas: 1
+    gpus_per_replica: 4
+    max_concurrency: 2
+    arrivals: {rate: 0.1/s}
+    flops: {exponential: {mean: 2e16FLOP}}
+)");
+  const CliResult ran = run_leptonsim(
+      {"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q", "--simgrid-energy"}, dir);
+  INFO(ran.err);
+  REQUIRE(ran.exit_code == 0);
+  CHECK(ran.err.find("No energetic profiles") == std::string::npos);
+  const RunResult result = ReportReader((dir / "r.db").string()).load(1);
+  const double ours = metric(result, "energy.it_kwh");
+  CHECK(ours > 2 * 5.16 * 2);  // more than two idle nodes for 2 h
+  CHECK(metric(result, "energy.simgrid_plugin_it_kwh") == Approx(ours).epsilon(1e-9));
+}
