@@ -37,8 +37,12 @@ bench llm-1m-24h "$here/llm-1m-24h.yaml"
 bench jobs-100k-easy "$here/jobs-100k-easy.yaml" jobs.completed jobs
 bench failures-llama3-54d "$here/failures-llama3-54d.yaml" failures.count failures
 bench storage-100tb-year "$here/storage-100tb-year.yaml" data.pieces_rebuilt pieces
+bench owned-vs-rented-year "$here/../scenarios/owned-vs-rented.yaml"
+bench edge-spillover-12h "$here/../scenarios/edge-region-spillover.yaml" 'service.assistant.requests_completed'
 echo "targets: mmc64-1m >= 500000 requests/s and < 200 MB; platform-2048x8 < 5 s and < 1024 MB;"
 echo "         llm-1m-24h (1,000,000 LLM requests, autoscaled up to 256 replicas, 24 h) < 20 s and < 500 MB;"
 echo "         jobs-100k-easy (100,000 jobs, 2,048 nodes x 8 GPUs, EASY backfilling) < 60 s and < 1024 MB;"
 echo "         failures-llama3-54d (16,384 GPUs, 54 days, every llama3-405b failure class, one job) < 10 s and < 1024 MB;"
 echo "         storage-100tb-year (100 TB, 256 MB chunks, R = 3 on 1,000 disks, a year of disk and node failures) < 30 s and < 1024 MB"
+echo "         owned-vs-rented-year (a year of diurnal load, 5.3 M requests, node pools scanned every 10 s, hourly costs) < 180 s and < 600 MB"
+echo "         edge-spillover-12h (376,000 LLM requests routed over 3 sites, node pool, costs) < 5 s and < 200 MB"

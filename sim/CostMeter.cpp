@@ -115,13 +115,7 @@ void CostMeter::sample(double now, double storage_cost, std::vector<TimeSeries>&
   append_cluster_point(series, "carbon.cumulative", now, carbon_grams_ / 1e3);
   // Cumulative cost by category: one series per category (entity = category).
   const auto put_category = [&](const std::string& category, double value) {
-    for (TimeSeries& s : series)
-      if (s.series == "cost.by_category" && s.entity == category) {
-        s.t.push_back(now);
-        s.value.push_back(value);
-        return;
-      }
-    series.push_back(TimeSeries{"cost.by_category", category, {now}, {value}});
+    append_entity_point(series, "cost.by_category", category, now, value);
   };
   // Only the categories the scenario can spend on.
   for (Purchase purchase : all_purchases())

@@ -258,52 +258,43 @@ void NodePoolManager::remove_drained(double now) {
         remove(pool, node, now, "drained");
 }
 
-void NodePoolManager::on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+template <class Visit>
+void NodePoolManager::for_each_pool_node(const std::vector<GpuRef>& gpus, Visit visit) {
   std::set<int> nodes;
   for (const GpuRef& gpu : gpus) nodes.insert(gpu.first);
   for (const int n : nodes) {
     const auto [p, k] = pool_of_node_[static_cast<std::size_t>(n)];
     if (p < 0) continue;
     Pool& pool = pools_[static_cast<std::size_t>(p)];
-    PoolNode& node = pool.nodes[static_cast<std::size_t>(k)];
-    if (node.state == NodeState::off && !node.is_reclaim_pending) continue;
-    ++pool.failed;
-    node.is_reclaim_pending = false;  // unhealthy now, until repaired
-    if (node.state != NodeState::off) remove(pool, node, now, "failed: " + cause);
+    visit(pool, pool.nodes[static_cast<std::size_t>(k)]);
   }
 }
 
+void NodePoolManager::on_failure_detected(const std::vector<GpuRef>& gpus, double now, const std::string& cause) {
+  for_each_pool_node(gpus, [&](Pool& pool, PoolNode& node) {
+    if (node.state == NodeState::off && !node.is_reclaim_pending) return;
+    ++pool.failed;
+    node.is_reclaim_pending = false;  // unhealthy now, until repaired
+    if (node.state != NodeState::off) remove(pool, node, now, "failed: " + cause);
+  });
+}
+
 void NodePoolManager::on_reclaim_notice(const std::vector<GpuRef>& gpus, double now) {
-  std::set<int> nodes;
-  for (const GpuRef& gpu : gpus) nodes.insert(gpu.first);
-  for (const int n : nodes) {
-    const auto [p, k] = pool_of_node_[static_cast<std::size_t>(n)];
-    if (p < 0) continue;
-    Pool& pool = pools_[static_cast<std::size_t>(p)];
-    PoolNode& node = pool.nodes[static_cast<std::size_t>(k)];
+  for_each_pool_node(gpus, [&](Pool& pool, PoolNode& node) {
     node.is_reclaim_pending = true;
     if (node.state == NodeState::ready) {
       set_state(pool, node, NodeState::draining, now);
       cluster_.set_provisioned(node.node, false);
       event(now, "node_draining", node.node, {{"pool", pool.name}, {"reason", "spot reclaim notice"}});
     }
-  }
+  });
 }
 
 void NodePoolManager::sample(double now, std::vector<TimeSeries>& series) {
   if (pools_.empty()) return;
-  const auto put = [&](const char* name, const std::string& entity, double value) {
-    for (TimeSeries& s : series)
-      if (s.series == name && s.entity == entity) {
-        s.t.push_back(now);
-        s.value.push_back(value);
-        return;
-      }
-    series.push_back(TimeSeries{name, entity, {now}, {value}});
-  };
   for (const Pool& pool : pools_) {
-    put("pool.nodes", pool.name, pool.active.value());
-    put("pool.nodes_ready", pool.name, pool.ready.value());
+    append_entity_point(series, "pool.nodes", pool.name, now, pool.active.value());
+    append_entity_point(series, "pool.nodes_ready", pool.name, now, pool.ready.value());
   }
   append_cluster_point(series, "cluster.gpus_usable", now, usable_gpus_.value());
 }

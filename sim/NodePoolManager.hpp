@@ -22,6 +22,7 @@
 #include "autoscaling/NodePoolAutoscaler.hpp"
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 namespace leptonsim {
@@ -91,6 +92,9 @@ private:
   }
   std::vector<GpuRef> gpus_of(int node) const;
   void event(double now, const char* kind, int node, nlohmann::json detail);
+  // Calls visit(pool, node) once for each pool node holding one of the GPUs.
+  template <class Visit>
+  void for_each_pool_node(const std::vector<GpuRef>& gpus, Visit visit);
 
   const ScenarioSpec& spec_;
   const SimPlatform& platform_;

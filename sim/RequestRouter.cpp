@@ -158,21 +158,13 @@ void RequestRouter::on_completed(int site, int origin, double arrival, double no
 
 void RequestRouter::sample(double now, std::vector<TimeSeries>& series) {
   const double interval = now - last_sample_;
-  const auto put = [&](const char* name, const std::string& entity, double value) {
-    for (TimeSeries& s : series)
-      if (s.series == name && s.entity == entity) {
-        s.t.push_back(now);
-        s.value.push_back(value);
-        return;
-      }
-    series.push_back(TimeSeries{name, entity, {now}, {value}});
-  };
   for (std::size_t d = 0; d < deployments_.size(); ++d) {
-    put("routing.rate", routed_.name + "@" + routed_.sites[d],
-        interval > 0 ? static_cast<double>(routed_in_interval_[d]) / interval : 0.0);
+    append_entity_point(series, "routing.rate", routed_.name + "@" + routed_.sites[d], now,
+                        interval > 0 ? static_cast<double>(routed_in_interval_[d]) / interval : 0.0);
     routed_in_interval_[d] = 0;
   }
-  if (!interval_latency_.empty()) put("routing.latency_p99", routed_.name, interval_latency_.quantile(0.99));
+  if (!interval_latency_.empty())
+    append_entity_point(series, "routing.latency_p99", routed_.name, now, interval_latency_.quantile(0.99));
   interval_latency_.clear();
   last_sample_ = now;
 }

@@ -1,5 +1,5 @@
 // The example scenarios of elastic serving, checked end to end through the CLI.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -26,13 +26,6 @@ RunResult run_scenario(const TempDir& dir, const std::string& name, const std::v
   REQUIRE(ran.exit_code == 0);
   ReportReader report(args[3]);
   return report.load(1);
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0;
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // Money and energy through the whole simulator, against hand computation:
 // node-hours x price by purchase type, owned nodes amortised, electricity at
 // a time-of-day tariff, a fully loaded GPU drawing its maximum power x PUE.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -10,22 +10,6 @@ using namespace leptonsim;
 using namespace leptonsim::testing;
 
 namespace {
-
-RunResult run_yaml(const std::string& yaml) {
-  TempDir dir;
-  write_file(dir / "s.yaml", yaml);
-  const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
-  INFO(ran.err);
-  REQUIRE(ran.exit_code == 0);
-  return ReportReader((dir / "r.db").string()).load(1);
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0.0;
-}
 
 const TimeSeries& series(const RunResult& result, const std::string& name, const std::string& entity = "") {
   for (const TimeSeries& s : result.timeseries)
@@ -43,7 +27,7 @@ TEST_CASE("a fixed cluster costs each node's price times the run time, to the ce
   // Four GCP nodes (2 reserved 1 year, 1 on demand, 1 spot; data/prices.yaml)
   // and two owned nodes for 10 hours. The owned nodes are idle: each draws the
   // DGX H100's host power (4.6 kW) plus 8 idle GPUs (70 W), x PUE 1.5, paid at $0.10/kWh.
-  const RunResult result = run_yaml(R"(
+  const RunResult result = run_with_files(R"(
 name: fixed-cost
 duration: 10h
 sample_interval: 1h
@@ -89,7 +73,7 @@ TEST_CASE("a fully loaded GPU draws its maximum power x PUE, paid at a time-of-d
   // host power, kept busy for a day by a job; electricity 0.30 USD/kWh from 17h
   // to 21h and 0.10 otherwise, PUE 1.25, 400 g CO2e/kWh. A second, idle node
   // draws the idle power (70 W) only.
-  const RunResult result = run_yaml(R"(
+  const RunResult result = run_with_files(R"(
 name: loaded-gpu
 duration: 24h
 sample_interval: 1h

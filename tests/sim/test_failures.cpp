@@ -1,7 +1,7 @@
 // Failures through the whole simulator: a single failure at a chosen time with
 // hand-computed consequences (lost work, detection, restart, replica
 // replacement), and failure processes against their closed forms.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -14,23 +14,6 @@ using namespace leptonsim;
 using namespace leptonsim::testing;
 
 namespace {
-
-RunResult run_with_files(const std::string& yaml, const std::map<std::string, std::string>& files = {}) {
-  TempDir dir;
-  write_file(dir / "s.yaml", yaml);
-  for (const auto& [name, text] : files) write_file(dir / name, text);
-  const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
-  INFO(ran.err);
-  REQUIRE(ran.exit_code == 0);
-  return ReportReader((dir / "r.db").string()).load(1);
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0.0;
-}
 
 std::vector<Event> events_of(const RunResult& result, const std::string& kind) {
   std::vector<Event> out;

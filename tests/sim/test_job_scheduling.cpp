@@ -2,7 +2,7 @@
 // queue policy on a one-node platform, all-reduce times against
 // 2(n-1)/n x B / bottleneck bandwidth, preemption and checkpoint accounting,
 // services preempting jobs, trace replay and determinism.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -38,13 +38,6 @@ std::map<std::string, JobOutcome> by_name(const RunResult& result) {
   std::map<std::string, JobOutcome> jobs;
   for (const JobOutcome& job : result.jobs) jobs[job.job] = job;
   return jobs;
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0.0;
 }
 
 // (start, end) of every job, by name.

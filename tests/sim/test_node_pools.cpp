@@ -2,7 +2,7 @@
 // golden timeline (pending work -> provisioning delay -> node ready; the idle
 // node removed after exactly the unneeded time), pools in preference order,
 // a little-used node drained and its replica moved, and a spot reclaim.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 
 #include <catch2/catch.hpp>
 #include <algorithm>
@@ -13,23 +13,6 @@ using namespace leptonsim;
 using namespace leptonsim::testing;
 
 namespace {
-
-RunResult run_with_files(const std::string& yaml, const std::map<std::string, std::string>& files = {}) {
-  TempDir dir;
-  write_file(dir / "s.yaml", yaml);
-  for (const auto& [name, text] : files) write_file(dir / name, text);
-  const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
-  INFO(ran.err);
-  REQUIRE(ran.exit_code == 0);
-  return ReportReader((dir / "r.db").string()).load(1);
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0.0;
-}
 
 // (time, kind, entity) of the node pool events, in order.
 std::vector<std::tuple<double, std::string, std::string>> node_events(const RunResult& result) {

@@ -1,7 +1,7 @@
 // Routing between sites through the whole simulator: nearest keeps every
 // request at home, spill-over sends exactly the requests the full edge cannot
 // start, and egress is billed only for bytes that cross sites.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -14,23 +14,6 @@ using namespace leptonsim::testing;
 namespace {
 
 const std::filesystem::path kSource = LEPTONSIM_SOURCE_DIR;
-
-RunResult run_with_files(const std::string& yaml, const std::map<std::string, std::string>& files = {}) {
-  TempDir dir;
-  write_file(dir / "s.yaml", yaml);
-  for (const auto& [name, text] : files) write_file(dir / name, text);
-  const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
-  INFO(ran.err);
-  REQUIRE(ran.exit_code == 0);
-  return ReportReader((dir / "r.db").string()).load(1);
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0.0;
-}
 
 // Two sites 20 ms apart: an edge and a region, one h100x8 node each; egress $0.05/GB.
 std::string two_sites(const std::string& routing, int edge_slots, const std::string& users) {

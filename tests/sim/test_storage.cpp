@@ -1,7 +1,7 @@
 // Storage through the whole simulator: rebuild times against bytes over the
 // bottleneck bandwidth, Reed-Solomon repair reads, a hand-computed data loss
 // and its restore, and the mean time to data loss against the Markov chain.
-#include "CliRunner.hpp"
+#include "ScenarioRun.hpp"
 #include "replication/DataLossEstimates.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,23 +14,6 @@ using namespace leptonsim;
 using namespace leptonsim::testing;
 
 namespace {
-
-RunResult run_with_files(const std::string& yaml, const std::map<std::string, std::string>& files = {}) {
-  TempDir dir;
-  write_file(dir / "s.yaml", yaml);
-  for (const auto& [name, text] : files) write_file(dir / name, text);
-  const CliResult ran = run_leptonsim({"run", (dir / "s.yaml").string(), "-o", (dir / "r.db").string(), "-q"}, dir);
-  INFO(ran.err);
-  REQUIRE(ran.exit_code == 0);
-  return ReportReader((dir / "r.db").string()).load(1);
-}
-
-double metric(const RunResult& result, const std::string& name) {
-  for (const SummaryMetric& m : result.summary)
-    if (m.metric == name) return m.value;
-  FAIL("no metric " << name);
-  return 0.0;
-}
 
 std::vector<nlohmann::json> details_of(const RunResult& result, const std::string& kind, std::vector<double>* times = nullptr) {
   std::vector<nlohmann::json> out;
