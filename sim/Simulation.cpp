@@ -305,12 +305,15 @@ private:
     double busy = jobs_ ? jobs_->gpu_busy_seconds(now) : 0.0;
     for (auto& service : services_) busy += service->gpu_busy_seconds_total();
     const double interval = now - last_sample_;
-    // Over the GPUs that could run work: all of them, or with node pools the provisioned ones.
-    const double usable_area = pools_->has_pools() ? pools_->usable_gpu_seconds(now) : now * platform_.total_gpus();
-    const double usable = usable_area - usable_area_at_last_sample_;
-    put_cluster_series("cluster.gpu_utilization", now, usable > 0 ? (busy - busy_at_last_sample_) / usable : 0.0);
-    usable_area_at_last_sample_ = usable_area;
-    pools_->sample(now, result_.timeseries);
+    put_cluster_series("cluster.gpu_utilization", now, (busy - busy_at_last_sample_) / (interval * platform_.total_gpus()));
+    if (pools_->has_pools()) {
+      // Over the GPUs that could run work: fixed nodes and ready pool nodes.
+      const double usable_area = pools_->usable_gpu_seconds(now);
+      const double usable = usable_area - usable_area_at_last_sample_;
+      put_cluster_series("cluster.gpu_utilization_usable", now, usable > 0 ? (busy - busy_at_last_sample_) / usable : 0.0);
+      usable_area_at_last_sample_ = usable_area;
+      pools_->sample(now, result_.timeseries);
+    }
     put_cluster_series("cluster.gpus_allocated", now, cluster_->allocated_gpus());
     if (failures_) put_cluster_series("cluster.gpus_out_of_service", now, cluster_->out_of_service_gpus());
     cost_->sample(now, storage_ ? storage_->cost_at(now) : 0.0, result_.timeseries);
@@ -399,10 +402,11 @@ private:
     put("cluster.gpus_allocated_mean", gpu_hours * 3600.0 / spec_.duration, "1");
     put("cluster.gpu_allocation", gpu_hours * 3600.0 / spec_.duration / gpus, "1");
     put("cluster.gpu_hours_allocated", gpu_hours, "GPU*h");
-    const double usable_seconds = pools_->has_pools()
-                                      ? pools_->usable_gpu_seconds(spec_.duration) - usable_at_warmup_
-                                      : window * gpus;
-    put("cluster.gpu_utilization_mean", usable_seconds > 0 ? busy / usable_seconds : 0.0, "1");
+    put("cluster.gpu_utilization_mean", busy / (window * gpus), "1");
+    if (pools_->has_pools()) {
+      const double usable_seconds = pools_->usable_gpu_seconds(spec_.duration) - usable_at_warmup_;
+      put("cluster.gpu_utilization_usable_mean", usable_seconds > 0 ? busy / usable_seconds : 0.0, "1");
+    }
     CostMeter::Outputs outputs;
     outputs.storage_cost = storage_ ? storage_->cost_at(spec_.duration) : 0.0;
     double busy_total = jobs_ ? jobs_->gpu_busy_seconds(spec_.duration) : 0.0;

@@ -65,7 +65,9 @@ jobs:
   const double joules = (4600 + 8 * 70) * on_seconds + (700 - 70) * busy_gpu_seconds + 102 * (7200 - on_seconds) + 102 * 7200;
   CHECK(metric(result, "energy.it_kwh") == Approx(joules / 3.6e6).margin(1.0 / 3.6e6));
   // Utilisation over the usable (ready) GPU-time: 8 busy GPUs for 3600 s of 8 x (4520 - 315) s.
-  CHECK(metric(result, "cluster.gpu_utilization_mean") == Approx(3600.0 / (4520 - 315)));
+  CHECK(metric(result, "cluster.gpu_utilization_usable_mean") == Approx(3600.0 / (4520 - 315)));
+  // Over all GPUs of the platform (both slots of the pool, 16 GPUs): 8 x 3600 GPU-s of 16 x 7200.
+  CHECK(metric(result, "cluster.gpu_utilization_mean") == Approx(8 * 3600.0 / (16 * 7200)));
 }
 
 TEST_CASE("pools grow in preference order up to their maximum, spot after on-demand", "[node-pools]") {
