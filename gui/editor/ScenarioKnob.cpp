@@ -35,12 +35,17 @@ const std::vector<ScenarioKnob>& scenarioKnobTable() {
   static const std::vector<ScenarioKnob> table = {
       {Scope::scenario, "duration", "Duration", Widget::automatic, {}, {}},
       {Scope::scenario, "seed", "Seed", Widget::automatic, {}, {}},
+      {Scope::scenario, "cost.provider", "Price list", Widget::automatic, {}, {}},
+      {Scope::scenario, "cost.energy.price", "Electricity price", Widget::automatic, {}, {}},
+      {Scope::scenario, "cost.energy.pue", "PUE", Widget::automatic, {}, {}},
+      {Scope::scenario, "cost.energy.carbon_intensity", "Carbon intensity", Widget::automatic, {}, {}},
 
       {Scope::site, "platform.sites[].node", "Node shape", Widget::nodeShape, {}, {}},
       {Scope::site, "platform.sites[].racks", "Racks", Widget::automatic, {}, {}},
       {Scope::site, "platform.sites[].nodes_per_rack", "Nodes per rack", Widget::automatic, {}, {}},
       {Scope::site, "platform.sites[].node", "Capacity", Widget::siteCapacity, {}, {}},
       {Scope::site, "catalog.node_shapes[].price", "Price per node-hour", Widget::nodePrice, {}, {}},
+      {Scope::site, "platform.sites[].provider", "Price list", Widget::automatic, {}, {}},
       // Later issues add their site knobs here once the schema has the keys (e.g. platform.sites[].failures.gpu_mtbf).
 
       {Scope::service, "services[].replicas", "Replicas", Widget::automatic, {}, {}},
@@ -51,6 +56,7 @@ const std::vector<ScenarioKnob>& scenarioKnobTable() {
       {Scope::service, "services[].slo.latency_p99", "SLO p99 latency", Widget::automatic, {}, {}},
       {Scope::service, "services[].load_balancer.policy", "Load balancer", Widget::loadBalancerPolicy, {}, {}},
       {Scope::service, "services[].autoscaler.policy", "Autoscaler", Widget::autoscalerPolicy, {}, {}},
+      {Scope::service, "services[].routing.policy", "Routing between sites", Widget::automatic, {}, {}},
       // Later issues add their service and scenario-wide knobs here once the schema has the keys (e.g. storage.redundancy).
   };
   return table;
