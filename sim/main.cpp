@@ -86,9 +86,13 @@ int validate(const std::string& path, const std::vector<std::string>& overrides)
       nodes += site.gpu_nodes();
       gpus += site.gpu_nodes() * spec.catalog.find_node_shape(site.node)->gpus;
     }
-    for (const ServiceSpec& service : spec.services) replicas += service.replicas;
+    std::size_t services = spec.routed_services.size();  // a deployed service once, whatever its sites
+    for (const ServiceSpec& service : spec.services) {
+      replicas += service.replicas;
+      if (service.routed_service < 0) ++services;
+    }
     std::cout << fmt::format("{}: ok: scenario '{}', {} site(s), {} nodes, {} GPUs, {} service(s), {} replicas\n", path,
-                             spec.name, spec.platform.sites.size(), nodes, gpus, spec.services.size(), replicas);
+                             spec.name, spec.platform.sites.size(), nodes, gpus, services, replicas);
     return 0;
   } catch (const ScenarioError& error) {
     return print_issues(error);

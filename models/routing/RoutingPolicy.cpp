@@ -62,8 +62,8 @@ int LowestLatencyRouter::route(const RouteRequest& request) {
 
 PolicyInfo CheapestRouter::info() {
   return {"request_router", "cheapest",
-          "the site where a request costs least (GPU price per hour, plus the bytes it sends across sites) among "
-          "those with a free slot; else the nearest",
+          "the site where a request costs least (its GPU time at the site's price, plus the bytes it sends across "
+          "sites) among those with a free slot; else the nearest",
           {}};
 }
 
