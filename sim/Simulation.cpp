@@ -167,7 +167,13 @@ private:
       });
       jobs_->start();
     }
-    if (spec_.data.is_enabled) storage_ = std::make_unique<StorageSystem>(spec_, platform_, result_.events);
+    if (spec_.data.is_enabled) {
+      storage_ = std::make_unique<StorageSystem>(spec_, platform_, result_.events);
+      storage_->set_egress_listener([this](const std::string& from_site, double bytes) {
+        for (std::size_t s = 0; s < spec_.platform.sites.size(); ++s)
+          if (spec_.platform.sites[s].name == from_site) cost_->add_egress(static_cast<int>(s), bytes);
+      });
+    }
     if (storage_ && spec_.data.quorum.is_enabled) {
       quorum_ = std::make_unique<QuorumStore>(spec_, platform_, [this](int node) { return storage_->is_node_available(node); });
       quorum_->start();

@@ -103,6 +103,7 @@ StorageSystem::StorageSystem(const ScenarioSpec& spec, const SimPlatform& platfo
     const BackupSpec& backup = spec.data.backup;
     backup_policy_ = BackupPolicy{backup.full_every, backup.incremental_every, backup.change_rate};
     backup_destination_ = backup.destination == "local" ? site.name : backup.destination;
+    data_site_ = site.name;
     // Restores come from the backups.
     origin_ = platform.storage.at(backup_destination_);
     schedule_backups();
@@ -421,6 +422,8 @@ void StorageSystem::on_transfer_part_done(Transfer& transfer) {
   const double sources = static_cast<double>(done->sources.size());
   if (done->sources.empty()) {
     restore_bytes_ += done->bytes;
+    if (egress_listener_ && !data_site_.empty() && backup_destination_ != data_site_)
+      egress_listener_(backup_destination_, done->bytes);  // restored from the off-site backup
   } else {
     repair_read_ += sources * done->bytes;
     repair_network_ += sources * done->bytes;
@@ -624,6 +627,7 @@ void StorageSystem::on_backup_done(BackupTransfer& backup) {
   const double seconds = now - backup.start;
   ++(backup.is_full ? full_backups_ : incremental_backups_);
   backup_bytes_ += backup.bytes;
+  if (egress_listener_ && backup_destination_ != data_site_) egress_listener_(data_site_, backup.bytes);
   backup_seconds_sum_ += seconds;
   backup_seconds_max_ = std::max(backup_seconds_max_, seconds);
   last_snapshot_ = backup.start;

@@ -19,6 +19,8 @@
 // No actor: rebuilds are started from timers and completion callbacks.
 #pragma once
 
+#include <functional>
+
 #include "CompletionDispatch.hpp"
 #include "PlatformBuilder.hpp"
 #include "RunResult.hpp"
@@ -53,6 +55,9 @@ public:
   void on_repaired(int failure, const std::vector<int>& storage_nodes, const std::vector<int>& disks, double now);
 
   void stop(double now);
+  // Told of bytes that leave a site for another (off-site backups, restores from them), for egress.
+  using EgressListener = std::function<void(const std::string& from_site, double bytes)>;
+  void set_egress_listener(EgressListener listener) { egress_listener_ = std::move(listener); }
   void sample(double now, std::vector<TimeSeries>& series);
   void report(RunResult& result) const;
   // Whether the data site's storage node `node` (numbered within the site) is up and reachable.
@@ -182,6 +187,8 @@ private:
   // Backups: one at a time; a due one waits for the running one.
   BackupPolicy backup_policy_;
   std::string backup_destination_;
+  std::string data_site_;
+  EgressListener egress_listener_;
   double data_bytes_ = 0.0;                          // logical bytes of all chunks
   std::unique_ptr<BackupTransfer> backup_;           // running (or the last one)
   std::vector<std::unique_ptr<BackupTransfer>> retired_backups_;

@@ -425,6 +425,7 @@ data:
   backup: {full_every: 2d, incremental_every: 12h, change_rate: 0.1, destination: dr}
 failures:
   trace: {path: f.csv}
+cost: {egress: $0.02/GB}
 )",
                                           {{"f.csv", "time,component,duration,cause\n50000,dc/sr0/s0/disk0,3600,media\n"
                                                      "50100,dc/sr0/s1/disk0,7200,media\n"}});
@@ -445,4 +446,9 @@ failures:
   CHECK(metric(result, "backup.recovery_point_age_mean") == Approx(6900.0));
   CHECK(metric(result, "data.bytes_unrecoverable") == Approx(2.56e9 * 0.1 * 6900.0 / 86400.0));
   CHECK(metric(result, "data.chunks_restored") == 10);
+  // Egress: the backups leave `dc`, the restores leave `dr`.
+  const double crossing = metric(result, "backup.bytes") + metric(result, "data.restore_bytes");
+  CHECK(metric(result, "data.restore_bytes") == Approx(2 * 2.56e9));  // both copies of every chunk, from `dr`
+  CHECK(metric(result, "egress.bytes") == Approx(crossing));
+  CHECK(metric(result, "cost.egress") == Approx(crossing / 1e9 * 0.02));
 }
