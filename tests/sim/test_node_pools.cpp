@@ -188,3 +188,29 @@ failures:
   // Spot price (GCP, data/prices.yaml) for n0 from 0 to 890 s and n1 from 890 s to its removal.
   CHECK(metric(result, "cost.compute.spot") == Approx(metric(result, "pool.spot.node_hours") * 35.3957).margin(0.005));
 }
+
+TEST_CASE("replicas of a service at a site with only a pool wait for the nodes the autoscaler adds", "[node-pools]") {
+  // Two 8-GPU replicas at a site without fixed nodes: the scan at 10 s adds
+  // two nodes, ready at 70 s, when both replicas are placed and ready at once
+  // (no cold start given).
+  const RunResult result = run_with_files(R"(
+name: pool-replicas
+duration: 10min
+platform:
+  sites:
+    - {name: dc, racks: 0, nodes_per_rack: 4, pools: [{name: od, max_nodes: 4, provisioning_delay: 1min}]}
+node_autoscaler: {scan_interval: 10}
+services:
+  - {name: api, replicas: 2, gpus_per_replica: 8, arrivals: {rate: 1/s}, service_time: 100ms}
+)");
+  CHECK(node_events(result) == Timeline{{10.0, "node_provisioning", "dc/r0/n0"},
+                                        {10.0, "node_provisioning", "dc/r0/n1"},
+                                        {70.0, "node_ready", "dc/r0/n0"},
+                                        {70.0, "node_ready", "dc/r0/n1"}});
+  int ready_at_70 = 0;
+  for (const Event& event : result.events) ready_at_70 += event.kind == "replica_ready" && event.t == 70.0 ? 1 : 0;
+  CHECK(ready_at_70 == 2);
+  CHECK(metric(result, "pool.od.nodes_max") == 2);
+  // Requests before 70 s waited at the balancer (60 s default timeout): some were dropped, the rest served.
+  CHECK(metric(result, "service.api.requests_completed") > 400);
+}

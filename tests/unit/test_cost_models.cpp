@@ -224,3 +224,87 @@ cost:
   CHECK(b.pue == 1.3);
   CHECK(b.tariff.size() == 1);
 }
+
+TEST_CASE("deployments, users and pools are checked with located messages", "[cost]") {
+  // A population without a latency to one of the sites, and one to a site the service is not at.
+  auto issues = issues_of(R"(
+platform:
+  sites: [{name: edge}, {name: region}, {name: other}]
+  wan: [{between: [edge, region]}, {between: [region, other]}]
+services:
+  - name: chat
+    deployments: [{site: edge}, {site: region}]
+    users:
+      - {name: city, latency: {edge: 2ms}}
+      - {name: town, latency: {edge: 2ms, region: 9ms, other: 3ms}}
+)");
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].key_path == "services[0].users[0].latency");
+  CHECK_THAT(issues[0].message, Contains("give the latency from `city` to site `region`"));
+  CHECK(issues[1].key_path == "services[0].users[1].latency.other");
+  CHECK_THAT(issues[1].message, Contains("not a site of the service's deployments (edge, region)"));
+  // Deployments without users; a site twice; an unknown site.
+  issues = issues_of(R"(
+platform:
+  sites: [{name: edge}, {name: region}]
+  wan: [{between: [edge, region]}]
+services:
+  - name: chat
+    deployments: [{site: edge}, {site: edge}, {site: regoin}]
+)");
+  REQUIRE(issues.size() == 3);
+  CHECK_THAT(issues[0].message, Contains("needs `users`"));
+  CHECK(issues[1].key_path == "services[0].deployments[1].site");
+  CHECK_THAT(issues[1].message, Contains("deployed at site `edge` twice"));
+  CHECK(issues[2].key_path == "services[0].deployments[2].site");
+  CHECK_THAT(issues[2].message, Contains("did you mean `region`"));
+  // No racks and no pools; an initial size outside the pool's bounds.
+  issues = issues_of(R"(
+platform:
+  sites:
+    - {name: a, racks: 0}
+    - {name: b, pools: [{name: p, min_nodes: 1, max_nodes: 3, initial_nodes: 5}]}
+  wan: [{between: [a, b]}]
+)");
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0].key_path == "platform.sites[0].racks");
+  CHECK_THAT(issues[0].message, Contains("needs `pools`"));
+  CHECK(issues[1].key_path == "platform.sites[1].pools[0].initial_nodes");
+  CHECK_THAT(issues[1].message, Contains("between min_nodes (1) and max_nodes (3)"));
+}
+
+TEST_CASE("a deployed service becomes one service per site with the deployment's overrides", "[cost]") {
+  const ScenarioSpec spec = load_scenario_text(R"(
+platform:
+  sites: [{name: edge, node: l40sx8}, {name: region}]
+  wan: [{between: [edge, region]}]
+services:
+  - name: chat
+    replicas: 3
+    autoscaler: {policy: hpa, min_replicas: 1, max_replicas: 10}
+    deployments: [{site: edge, replicas: 1, max_replicas: 2}, {site: region}]
+    routing: {policy: spill_over, queue_threshold: 2}
+    users: [{name: city, arrivals: {rate: 5/s}, latency: {edge: 2ms, region: 15ms}}]
+)",
+                                               "test.yaml");
+  REQUIRE(spec.services.size() == 2);
+  CHECK(spec.services[0].name == "chat@edge");
+  CHECK(spec.services[0].site == "edge");
+  CHECK(spec.services[0].gpu_type == "L40S");
+  CHECK(spec.services[0].replicas == 1);
+  CHECK(spec.services[0].autoscaler.params.at("max_replicas") == 2);
+  CHECK(spec.services[0].autoscaler.params.at("min_replicas") == 1);
+  CHECK(spec.services[1].name == "chat@region");
+  CHECK(spec.services[1].gpu_type == "H100-SXM");
+  CHECK(spec.services[1].replicas == 3);
+  CHECK(spec.services[1].autoscaler.params.at("max_replicas") == 10);
+  REQUIRE(spec.routed_services.size() == 1);
+  const RoutedServiceSpec& routed = spec.routed_services[0];
+  CHECK(routed.deployments == std::vector<int>{0, 1});
+  CHECK(routed.sites == std::vector<std::string>{"edge", "region"});
+  CHECK(routed.routing.policy == "spill_over");
+  CHECK(routed.routing.params.at("queue_threshold") == 2);
+  REQUIRE(routed.users.size() == 1);
+  CHECK(routed.users[0].arrivals.rate == 5);
+  CHECK(routed.users[0].latency.at("region") == Approx(0.015));
+}
