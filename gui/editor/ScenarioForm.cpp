@@ -536,14 +536,30 @@ void ScenarioForm::addPriceKnob(QFormLayout* form, const ScenarioKnob& knob, con
   rowLayout->addWidget(spin, 1);
   rowLayout->addWidget(source);
   const QString shapeKey = site + ".node";
+  const QString providerKey = site + ".provider";
   const QString fallback = schemaDefault("platform.sites[].node", defaultNodeShape);
-  addBinding(site + ":price", spin, [this, spin, source, shapeKey, fallback] {
+  addBinding(site + ":price", spin, [this, spin, source, shapeKey, providerKey, fallback] {
     const QString shapeName = valueOr(shapeKey, fallback);
     const NodeShape* shape = catalog_.find_node_shape(shapeName.toStdString());
     const QSignalBlocker blocker(spin);
     spin->setEnabled(shape != nullptr);
     if (shape == nullptr) {
       source->setText(tr("unknown node shape"));
+      return;
+    }
+    // A site priced from a provider's list (data/prices.yaml): show that price, not the catalogue's.
+    const QString provider = valueOr(providerKey, valueOr(QStringLiteral("cost.provider"), QStringLiteral("catalog")));
+    if (const ProviderPrices* prices = catalog_.find_provider(provider.toStdString())) {
+      const auto node = prices->node_prices.find(shapeName.toStdString());
+      const bool listed = node != prices->node_prices.end() && node->second.count(Purchase::on_demand) > 0;
+      spin->setEnabled(false);
+      if (listed) spin->setValue(node->second.at(Purchase::on_demand));
+      source->setText(tr("price list %1").arg(provider));
+      spin->setToolTip(tr("On-demand price of %1 in the %2 price list (data/prices.yaml). Reserved, spot and owned "
+                          "prices come from the same list or from cost.prices; set the site's provider to `catalog` "
+                          "to price it from the node shape.")
+                           .arg(shapeName, provider));
+      source->setToolTip(spin->toolTip());
       return;
     }
     spin->setValue(shape->price_per_hour);

@@ -4,6 +4,8 @@
 
 #include "editor/ScenarioValidation.hpp"
 
+#include <set>
+
 
 namespace leptonsim::gui {
 
@@ -67,16 +69,22 @@ ScenarioValidation ScenarioValidation::check(const std::string& yaml, const std:
   try {
     const ScenarioSpec spec = load_scenario_text(yaml, fileName);
     const PolicyRegistries& registries = policy_registries();
+    std::set<std::string> checked;
     for (std::size_t i = 0; i < spec.services.size(); ++i) {
       const ServiceSpec& service = spec.services[i];
-      const std::string path = "services[" + std::to_string(i) + "]";
+      // A deployment of a service (services[i].deployments[k]) has its policies at services[i].
+      const std::string path = service.key_path.empty() ? "services[" + std::to_string(i) + "]"
+                                                        : service.key_path.substr(0, service.key_path.find(']') + 1);
+      if (!checked.insert(path).second) continue;  // the deployments of one service share its policies
       checkPolicy(registries.load_balancers, spec, path + ".load_balancer", service.load_balancer.policy,
                   service.load_balancer.params, result.issues);
       checkPolicy(registries.autoscalers, spec, path + ".autoscaler", service.autoscaler.policy,
                   service.autoscaler.params, result.issues);
     }
     result.siteCount = int(spec.platform.sites.size());
-    result.serviceCount = int(spec.services.size());
+    // A service deployed at several sites counts once.
+    result.serviceCount = int(spec.routed_services.size());
+    for (const ServiceSpec& service : spec.services) result.serviceCount += service.routed_service < 0 ? 1 : 0;
     for (const SiteSpec& site : spec.platform.sites)
       if (const NodeShape* shape = spec.catalog.find_node_shape(site.node))
         result.gpuCount += site.gpu_nodes() * shape->gpus;
