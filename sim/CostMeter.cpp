@@ -87,8 +87,7 @@ void CostMeter::advance(double now, const std::vector<double>& busy_gpu_seconds)
     const double joules = node.power.energy(on_seconds, busy, off_seconds);
     const double facility = joules * energy.pue;
     it_joules_ += joules;
-    gpu_joules_ += node.power.gpus * node.power.gpu_idle_watts * on_seconds +
-                   (node.power.gpu_max_watts - node.power.gpu_idle_watts) * busy;
+    gpu_joules_ += node.power.gpu_energy(on_seconds, busy);
     facility_joules_ += facility;
     carbon_grams_ += facility / kJoulesPerKwh * energy.carbon_intensity;
     if (node.purchase == Purchase::owned)

@@ -63,8 +63,9 @@ void RequestRouter::schedule_next(int p) {
   schedule_at(next->time, [this, p] { on_arrival(p); });
 }
 
-RouteRequest RequestRouter::view_for(const Population& population) const {
-  RouteRequest request;
+const RouteRequest& RequestRouter::view_for(const Population& population) {
+  RouteRequest& request = view_;
+  request.sites.clear();
   request.population = static_cast<int>(&population - populations_.data());
   const double bytes_out = routed_.routing.request_bytes, bytes_back = routed_.routing.response_bytes;
   for (std::size_t d = 0; d < deployments_.size(); ++d) {

@@ -59,7 +59,8 @@ private:
   void on_arrival(int population);
   void deliver(std::size_t slot);
   void on_completed(int site, int population, double arrival, double now);
-  RouteRequest view_for(const Population& population) const;
+  // Refills view_ for a request of `population` (no allocation per request).
+  const RouteRequest& view_for(const Population& population);
 
   const ScenarioSpec& spec_;
   const RoutedServiceSpec& routed_;
@@ -72,6 +73,7 @@ private:
   std::vector<Population> populations_;
   std::vector<InFlight> in_flight_;         // slots reused through free_slots_
   std::vector<std::size_t> free_slots_;
+  RouteRequest view_;                       // reused for every request
   bool is_stopped_ = false;
 
   std::vector<std::int64_t> routed_to_;     // per deployment

@@ -37,7 +37,7 @@ int ServingCluster::allocated_gpus_on(int node_index) const {
   return static_cast<int>(platform_.nodes[node_index].gpus.size()) - pool_.free_gpus(node_index) - held;
 }
 
-int ServingCluster::out_of_service_whole_gpus() const {
+int ServingCluster::held_whole_gpus() const {
   if (held_gpus_ == 0) return 0;
   int held = 0;
   for (const int milli : held_milli_) held += milli == kWholeGpuMilli ? 1 : 0;

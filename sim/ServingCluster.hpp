@@ -50,7 +50,7 @@ public:
   // The GPU type of the site's nodes.
   const GpuType& gpu_of(const std::string& site) const;
   // GPUs held by replicas and jobs (GPUs out of service are not counted).
-  int allocated_gpus() const { return pool_.allocated_gpus() - out_of_service_whole_gpus(); }
+  int allocated_gpus() const { return pool_.allocated_gpus() - held_whole_gpus(); }
   int allocated_gpus_on(int node_index) const;
 
   // Failures: a GPU whose failure was detected leaves the pool: its free share
@@ -78,7 +78,7 @@ private:
   void stop_holding(int node, int gpu);
   bool is_held(std::size_t slot) const { return out_of_service_[slot] > 0 || unprovisioned_[slot] != 0; }
   void hold_released_shares(const Placement& placement);
-  int out_of_service_whole_gpus() const;
+  int held_whole_gpus() const;  // GPUs held whole because they are out of service or unprovisioned
   std::size_t gpu_slot(int node, int gpu) const {
     return static_cast<std::size_t>(pool_.state().layout().node(node).first_gpu + gpu);
   }

@@ -42,10 +42,13 @@ struct NodePower {
 
   // W with `busy_gpus` GPUs' worth of load (0..gpus).
   double watts(double busy_gpus) const { return base_watts + gpus * gpu_idle_watts + (gpu_max_watts - gpu_idle_watts) * busy_gpus; }
+  // Joules of the GPUs alone over `on_seconds`, loaded for `busy_gpu_seconds` GPU-seconds.
+  double gpu_energy(double on_seconds, double busy_gpu_seconds) const {
+    return gpus * gpu_idle_watts * on_seconds + (gpu_max_watts - gpu_idle_watts) * busy_gpu_seconds;
+  }
   // Joules of a node on for `on_seconds`, its GPUs loaded for `busy_gpu_seconds` GPU-seconds, and off for `off_seconds`.
   double energy(double on_seconds, double busy_gpu_seconds, double off_seconds) const {
-    return (base_watts + gpus * gpu_idle_watts) * on_seconds + (gpu_max_watts - gpu_idle_watts) * busy_gpu_seconds +
-           off_watts * off_seconds;
+    return base_watts * on_seconds + gpu_energy(on_seconds, busy_gpu_seconds) + off_watts * off_seconds;
   }
 };
 
